@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xvmx top-level Makefile.
+#
+#   make            xvmx.ko against KDIR, and the userspace tools
+#   make check      host-side unit tests (check)
+#   make vmtest     the emulator suites (Bochs with VMX, QEMU TCG)
+#   make test       deps + check + vmtest
+#
+# KDIR defaults to the running kernel's build tree, else the newest Debian
+# linux-headers-*-amd64 installed (these build hosts run a kernel without
+# headers).
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	  $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+
+# CI turns warnings into errors.
+ifeq ($(CI),true)
+KWERROR := KCFLAGS=-Werror
+endif
+
+.PHONY: all module tools check vmtest test deps clean guests
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(KWERROR) modules
+
+tools:
+	$(MAKE) -C tools
+
+guests:
+	$(MAKE) -C tests/guests
+
+deps:
+	scripts/deps.sh
+
+check:
+	$(MAKE) -C tests/unit check
+
+vmtest: guests tools
+	tests/vm/run-all
+
+test: deps
+	$(MAKE) check
+	$(MAKE) vmtest
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C tools clean
+	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/guests clean

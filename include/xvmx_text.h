@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xvmx text layer: the tables and the parsers/printers of every text format
+ * of the interface (regs, map, events, exit lines, status, ctl).
+ *
+ * Pure C with no allocation and no global state: the same source is built
+ * into the kernel module, the check unit tests, the fuzzers and vmxctl.
+ * Kernel/userspace differences live in xvmx_shim.h only.
+ *
+ * Conventions: every parser takes (buf, len) and never reads past len, does
+ * not need NUL termination, returns 0 (or a count) on success and -EINVAL
+ * on error, with *err set to a short static message ("unknown register").
+ * Every printer works like snprintf: returns the length it would have
+ * written, always NUL-terminates when size > 0.
+ */
+#ifndef XVMX_TEXT_H
+#define XVMX_TEXT_H
+
+#include "xvmx_shim.h"
+
+/* ---------------------------------------------------------------- status */
+
+enum xvmx_state {
+	XVMX_INACTIVE,
+	XVMX_INIT,
+	XVMX_READY,
+	XVMX_RUNNING,
+	XVMX_ENDING,
+	XVMX_DEAD,
+};
+
+/* "inactive\n", ..., "dead 'it''s broken'\n" (Plan 9 %q quoting). */
+int xvmx_print_status(char *buf, size_t size, enum xvmx_state st,
+		      const char *msg);
+
+/* ------------------------------------------------------------- registers */
+
+/* Where a register lives; the module maps each kind to VMCS/GPR storage. */
+enum xvmx_reg_kind {
+	XREG_VMCS,	/* a VMCS field, .field = its encoding */
+	XREG_GPR,	/* a saved guest GPR, .field = enum xvmx_gpr */
+	XREG_SPECIAL,	/* handled by the module, .field = enum xvmx_special */
+};
+
+/* Saved-GPR slots, in the order vmx_asm.S stores them. */
+enum xvmx_gpr {
+	XGPR_AX, XGPR_CX, XGPR_DX, XGPR_BX, XGPR_SP_UNUSED, XGPR_BP,
+	XGPR_SI, XGPR_DI, XGPR_R8, XGPR_R9, XGPR_R10, XGPR_R11,
+	XGPR_R12, XGPR_R13, XGPR_R14, XGPR_R15, XGPR_CR2,
+	XGPR_NR,
+};
+
+enum xvmx_special {
+	XSPEC_CR0REAL, XSPEC_CR0FAKE, XSPEC_CR0MASK,
+	XSPEC_CR4REAL, XSPEC_CR4FAKE, XSPEC_CR4MASK,
+	XSPEC_EFER, XSPEC_PAT,
+	XSPEC_DR0, XSPEC_DR1, XSPEC_DR2, XSPEC_DR3, XSPEC_DR6,
+	XSPEC_XCR0,
+};
+
+#define XREG_RO		0x01	/* read-only: exit information */
+
+struct xvmx_reg {
+	const char *name;
+	u8 size;		/* bytes: 2, 4 or 8; printed as 2*size digits */
+	u8 flags;		/* XREG_* */
+	u8 kind;		/* enum xvmx_reg_kind */
+	u32 field;		/* VMCS encoding, enum xvmx_gpr or xvmx_special */
+};
+
+/* The register table, in the order `regs` prints (SPEC "regs"). */
+extern const struct xvmx_reg xvmx_regs[];
+extern const unsigned int xvmx_nregs;
+
+/* Index into xvmx_regs of the register named name[0..len), or -1. */
+int xvmx_reg_lookup(const char *name, size_t len);
+
+/* "name 0x%0*llx\n" with 2*size digits. */
+int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val);
+
+#define XVMX_REGSET_MAX	128
+
+/* A parsed, validated register write; applied later, all or nothing. */
+struct xvmx_regset {
+	unsigned int n;
+	struct {
+		u16 idx;	/* index into xvmx_regs */
+		u64 val;
+	} v[XVMX_REGSET_MAX];
+};
+
+/*
+ * Parse a regs write. Records end with @rs ('\n' for the regs file, ';' for
+ * `go`), every record must be terminated; fields are separated by any
+ * character of @fs (" \t" for regs, "=" for go). Empty records are skipped.
+ * Errors: bad field count, unknown register, read-only register, value not a
+ * complete C-syntax number or too wide for the register, unterminated
+ * record, more than XVMX_REGSET_MAX records.
+ */
+int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
+		    struct xvmx_regset *out, const char **err);
+
+/* ------------------------------------------------------------------- map */
+
+#define XMAP_R		0x1
+#define XMAP_W		0x2
+#define XMAP_X		0x4
+
+#define XVMX_SEG_MAX	256	/* segment name incl. NUL */
+#define XVMX_GPA_LIMIT	(1ULL << 48)
+
+struct xvmx_map_line {
+	u64 lo, hi;		/* page aligned, lo < hi < 2^48 (SPEC "map") */
+	u64 off;		/* page aligned */
+	u8 access;		/* XMAP_* */
+	u8 memtype;		/* SDM memory type: 0 uc, 1 wc, 4 wt, 5 wp, 6 wb */
+	bool ignore_pat;	/* '!' after the cache type */
+	bool unmap;		/* the 4-field "--- cache lo hi" form */
+	char seg[XVMX_SEG_MAX];	/* empty for unmap */
+};
+
+/*
+ * Parse one map line (without its newline). 6 fields, or 4 when access has
+ * no letter (unmap). Errors: field count, access letters (unknown or
+ * repeated), cache type, addresses (syntax, alignment, order, >= 2^48),
+ * offset (syntax, alignment), segment name too long.
+ */
+int xvmx_parse_map_line(const char *buf, size_t len,
+			struct xvmx_map_line *out, const char **err);
+
+/* "rwx wb 0x1000 0x3000 vm0 0x0\n" ("---" padding, "wb!" for ignore_pat). */
+int xvmx_print_map_line(char *buf, size_t size,
+			const struct xvmx_map_line *m);
+
+/* ---------------------------------------------------------------- events */
+
+/* VM-entry interruption information (SDM 24.8.3) */
+#define XEV_VALID	(1U << 31)
+#define XEV_HAS_CODE	(1U << 11)
+#define XEV_TYPE(t)	((u32)(t) << 8)
+#define XEV_TYPE_EXT	0	/* external interrupt */
+#define XEV_TYPE_NMI	2
+#define XEV_TYPE_HW	3	/* hardware exception */
+#define XEV_TYPE_SWINT	4	/* software interrupt (INT n) */
+#define XEV_TYPE_PRIV	5	/* privileged software exception (INT1) */
+#define XEV_TYPE_SW	6	/* software exception (#bp, #of) */
+
+struct xvmx_event {
+	u32 info;		/* interruption information, XEV_VALID set */
+	u32 code;		/* error code, when XEV_HAS_CODE */
+	u32 ilen;		/* instruction length for software events */
+};
+
+/*
+ * EV syntax (SPEC): name | #N | N, then optional ",code" and ",ilen"
+ * ("name,,ilen" skips the code). Names and #N are hardware exceptions,
+ * except #bp/#of (vectors 3, 4) which are software exceptions; bare N is an
+ * external interrupt. Errors: unknown name, vector > 255, junk, bad numbers.
+ */
+int xvmx_parse_event(const char *buf, size_t len, struct xvmx_event *ev,
+		     const char **err);
+
+/* Exception name of vector v ("#gp"), or NULL. */
+const char *xvmx_exc_name(unsigned int v);
+
+/* Exit reason name of basic reason r (".cpuid"), or NULL. */
+const char *xvmx_exit_name(unsigned int r);
+
+#define XVMX_EXIT_REASONS	65
+
+/* ----------------------------------------------------------- exit lines */
+
+/* Basic exit reasons the text layer needs to know. */
+#define XEXIT_EXC		0
+#define XEXIT_IO		30
+#define XEXIT_EPT_VIOLATION	48
+#define XEXIT_EPT_MISCONFIG	49
+#define XEXIT_ENTRY_FAIL	(1U << 31)
+
+struct xvmx_exit {
+	u32 reason;		/* full exit reason incl. bit 31 */
+	u64 qual;
+	u64 pc, sp;
+	u32 ilen, iinfo;	/* instruction length and information */
+	u32 intinfo;		/* exit interruption information */
+	u32 intcode;		/* exit interruption error code */
+	u64 va, pa;		/* guest linear / physical address */
+	u64 ax;
+};
+
+/*
+ * "[!]cause qual pc PC sp SP ilen ILEN iinfo IINFO[ excode X][ va X][ pa X]
+ * [ ax X]\n", numbers as %#llx (0 prints 0x0).
+ */
+int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e);
+
+/* "*ack VECTOR\n" (decimal). */
+int xvmx_print_ack(char *buf, size_t size, unsigned int vector);
+
+/* ------------------------------------------------------------------- ctl */
+
+enum xvmx_ctl_cmd {
+	XCTL_INIT,
+	XCTL_QUIT,
+	XCTL_GO,
+	XCTL_STOP,
+	XCTL_STEP,
+	XCTL_EXC,
+	XCTL_IRQ,
+	XCTL_EXTRAP,
+	XCTL_NR,
+};
+
+struct xvmx_ctl {
+	enum xvmx_ctl_cmd cmd;
+	union {
+		struct xvmx_regset go;		/* XCTL_GO; n == 0: no regs */
+		struct {
+			bool map;
+			struct xvmx_map_line line;	/* rwx wb addr addr+4K */
+		} step;				/* XCTL_STEP */
+		struct xvmx_event ev;		/* XCTL_EXC, XCTL_IRQ */
+		u32 bitmap;			/* XCTL_EXTRAP */
+	};
+	bool has_ev;				/* XCTL_IRQ: false cancels */
+};
+
+/* Command names indexed by enum xvmx_ctl_cmd. */
+extern const char *const xvmx_ctl_names[XCTL_NR];
+
+/*
+ * Parse one ctl write: a single command, an optional trailing newline.
+ * Words are separated by spaces/tabs. `go` takes at most one word, the
+ * register list "name=value;..." (parsed with xvmx_parse_regs(';', "=")).
+ * `step` takes nothing or "-map addr segment offset" (addr page aligned).
+ * `extrap` takes a 32-bit number. Errors: empty, unknown command, argument
+ * count, malformed arguments, embedded newline.
+ */
+int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
+		   const char **err);
+
+/* ---------------------------------------------------------------- number */
+
+/*
+ * Parse a complete unsigned C-syntax number (0x.., 0.., decimal) from
+ * buf[0..len); no sign, no whitespace, no overflow past 64 bits.
+ */
+int xvmx_parse_u64(const char *buf, size_t len, u64 *val);
+
+#endif /* XVMX_TEXT_H */

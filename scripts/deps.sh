@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh: install every Debian package xvmx needs to build and test.
+# Idempotent: asks dpkg first and touches apt only when something is
+# missing (then apt-get update once, and install just those).
+set -euo pipefail
+
+pkgs=(
+	# module and tools
+	build-essential make gcc binutils pkg-config kmod
+	linux-headers-amd64
+	# host-side unit tests
+	check libfuse3-dev fuse3
+	# test kernels built from source
+	linux-source-6.1 bc flex bison libelf-dev libssl-dev dwarves cpio
+	xz-utils lz4 rsync
+	# Debian's stock kernel, booted in the emulator
+	linux-image-amd64
+	# initramfs, boot ISO, emulators
+	busybox-static grub-pc-bin grub-common xorriso mtools
+	bochs bochsbios vgabios bochs-term qemu-system-x86
+	# runner, verdict
+	python3 coreutils util-linux procps
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	[[ $st == ii* ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	echo "deps.sh: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+
+echo "deps.sh: missing: ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+	echo "deps.sh: must run as root to install them (try: sudo $0)" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Another apt (unattended-upgrades, a colleague) may hold the lock: wait
+# for it rather than failing.
+apt_opts=(-o DPkg::Lock::Timeout=600 -q -y)
+apt-get "${apt_opts[@]}" update
+apt-get "${apt_opts[@]}" install --no-install-recommends "${missing[@]}"
+echo "deps.sh: installed ${missing[*]}"

@@ -1,0 +1,1107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmx core: VMX on one CPU, the VMCS, the vCPU kthread and its run loop,
+ * exit handling and the commands that touch the VMCS.
+ *
+ * Everything that touches VMX state runs on the vCPU kthread, pinned to
+ * the owned CPU: file operations queue commands (vmx_cmdq.c) and sleep.
+ */
+#define pr_fmt(fmt) "xvmx: " fmt
+
+#include <linux/module.h>
+#include <linux/kthread.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/delay.h>
+#include <asm/msr.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+#include <asm/special_insns.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/apic.h>
+#include <asm/asm.h>
+#include <asm/debugreg.h>
+#include <asm/tsc.h>
+#include "xvmx.h"
+#include "xvmx_compat.h"
+
+static int cpu = -1;
+module_param(cpu, int, 0444);
+MODULE_PARM_DESC(cpu, "CPU the vCPU owns (default: highest-numbered online)");
+
+struct xvmx_vcpu xvmx_vcpu;
+struct xvmx_caps xvmx_caps;
+
+static enum cpuhp_state xvmx_hp_state;
+
+/* ------------------------------------------------- VMX instructions */
+
+static int xvmx_vmxon(u64 pa)
+{
+	asm goto("1: vmxon %[pa]\n\t"
+		 "jbe %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [pa] "m" (pa) : "cc", "memory" : fail, fault);
+	return 0;
+fail:
+	return -EIO;
+fault:
+	return -EFAULT;
+}
+
+static void xvmx_vmxoff(void)
+{
+	asm volatile("vmxoff" : : : "cc", "memory");
+}
+
+static int xvmx_vmclear(u64 pa)
+{
+	asm goto("vmclear %[pa]\n\t"
+		 "jbe %l[fail]"
+		 : : [pa] "m" (pa) : "cc", "memory" : fail);
+	return 0;
+fail:
+	return -EIO;
+}
+
+static int xvmx_vmptrld(u64 pa)
+{
+	asm goto("vmptrld %[pa]\n\t"
+		 "jbe %l[fail]"
+		 : : [pa] "m" (pa) : "cc", "memory" : fail);
+	return 0;
+fail:
+	return -EIO;
+}
+
+/* INVEPT/INVVPID descriptors, SDM 30.3 */
+static int xvmx_invept(unsigned long type, u64 eptp)
+{
+	struct { u64 eptp, rsvd; } desc = { eptp, 0 };
+
+	asm goto("invept %[desc], %[type]\n\t"
+		 "jbe %l[fail]"
+		 : : [desc] "m" (desc), [type] "r" (type) : "cc", "memory"
+		 : fail);
+	return 0;
+fail:
+	return -EIO;
+}
+
+static int xvmx_invvpid(unsigned long type, u16 vpid)
+{
+	struct { u64 vpid, gva; } desc = { vpid, 0 };
+
+	asm goto("invvpid %[desc], %[type]\n\t"
+		 "jbe %l[fail]"
+		 : : [desc] "m" (desc), [type] "r" (type) : "cc", "memory"
+		 : fail);
+	return 0;
+fail:
+	return -EIO;
+}
+
+#define INVEPT_SINGLE	1
+#define INVEPT_ALL	2
+#define INVVPID_SINGLE	1
+#define INVVPID_ALL	2
+
+/* ------------------------------------------------------- capabilities */
+
+/* MXCSR_MASK from an FXSAVE image; 0 there means 0xffbf (SDM 10.5.1.2) */
+static u32 xvmx_read_mxcsr_mask(void)
+{
+	struct { u8 b[512]; } __aligned(16) *img;
+	u32 mask = 0xffbf;
+
+	img = kzalloc(sizeof(*img), GFP_KERNEL);
+	if (!img)
+		return mask;
+	kernel_fpu_begin();
+	asm volatile("fxsave64 %0" : "=m" (*img));
+	kernel_fpu_end();
+	if (*(u32 *)&img->b[28])
+		mask = *(u32 *)&img->b[28];
+	kfree(img);
+	return mask;
+}
+
+/*
+ * A control value from its capability MSR (SDM A.3-A.5): the low half
+ * has the bits that must be 1, the high half the bits that may be 1.
+ * Returns false if a required bit is not allowed.
+ */
+static bool adjust_ctl(u32 msr, u32 want, u32 optional, u32 *out)
+{
+	u64 cap;
+	u32 v;
+
+	rdmsrl(msr, cap);
+	v = (want | optional | (u32)cap) & (u32)(cap >> 32);
+	*out = v;
+	return (v & want) == want;
+}
+
+static const char *xvmx_probe(void)
+{
+	struct xvmx_caps *c = &xvmx_caps;
+	bool tc;
+	u64 fc, sec;
+	u32 pin_want, cpu_want, sec_want, exit_want, entry_want;
+
+	if (boot_cpu_data.x86_vendor != X86_VENDOR_INTEL &&
+	    boot_cpu_data.x86_vendor != X86_VENDOR_CENTAUR &&
+	    boot_cpu_data.x86_vendor != X86_VENDOR_ZHAOXIN)
+		return "no VMX (not an Intel CPU)";
+	if (!(cpuid_ecx(1) & BIT(5)))
+		return "no VMX (CPUID.1:ECX.VMX is 0)";
+	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc))
+		return "no VMX (IA32_FEATURE_CONTROL unreadable)";
+	if (!(fc & FEAT_CTL_LOCKED) ||
+	    !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX))
+		return "VMX disabled by firmware (IA32_FEATURE_CONTROL)";
+
+	rdmsrl(MSR_VMX_BASIC, c->basic);
+	tc = c->basic & VMX_BASIC_TRUE_CTLS;
+	rdmsrl(MSR_VMX_MISC, c->misc);
+	rdmsrl(MSR_VMX_CR0_FIXED0, c->cr0_fixed0);
+	rdmsrl(MSR_VMX_CR0_FIXED1, c->cr0_fixed1);
+	rdmsrl(MSR_VMX_CR4_FIXED0, c->cr4_fixed0);
+	rdmsrl(MSR_VMX_CR4_FIXED1, c->cr4_fixed1);
+
+	/* VMCS region size is at most 4 KiB; WB memory type (SDM A.1) */
+	if (((c->basic >> 32) & 0x1fff) > PAGE_SIZE ||
+	    ((c->basic >> 50) & 0xf) != 6)
+		return "unsupported VMX_BASIC (VMCS size or memory type)";
+
+	cpu_want = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING |
+		   CPU_MOV_DR_EXITING | CPU_MWAIT_EXITING |
+		   CPU_MONITOR_EXITING | CPU_PAUSE_EXITING |
+		   CPU_ACTIVATE_SECONDARY;
+	if (!adjust_ctl(tc ? MSR_VMX_TRUE_PROCBASED_CTLS :
+			MSR_VMX_PROCBASED_CTLS, cpu_want, 0, &c->cpu_ctl))
+		return "no secondary processor-based controls";
+	/* with true controls, CR3 exiting and INVLPG exiting can be 0 */
+	c->cpu_ctl &= ~(CPU_INVLPG_EXITING | CPU_CR3_LOAD_EXITING |
+			CPU_CR3_STORE_EXITING | CPU_CR8_LOAD_EXITING |
+			CPU_CR8_STORE_EXITING | CPU_RDTSC_EXITING |
+			CPU_RDPMC_EXITING | CPU_USE_IO_BITMAPS |
+			CPU_USE_MSR_BITMAPS | CPU_USE_TSC_OFFSETTING);
+	if (tc) {
+		u64 cap;
+
+		rdmsrl(MSR_VMX_TRUE_PROCBASED_CTLS, cap);
+		c->cpu_ctl |= (u32)cap;		/* still must-be-1 bits */
+	}
+
+	rdmsrl(MSR_VMX_PROCBASED_CTLS2, sec);
+	sec_want = SEC_ENABLE_EPT | SEC_ENABLE_VPID | SEC_UNRESTRICTED_GUEST;
+	if (!(sec >> 32 & SEC_ENABLE_EPT))
+		return "no EPT";
+	if (!(sec >> 32 & SEC_ENABLE_VPID))
+		return "no VPID";
+	if (!(sec >> 32 & SEC_UNRESTRICTED_GUEST))
+		return "no unrestricted guest";
+	adjust_ctl(MSR_VMX_PROCBASED_CTLS2, sec_want,
+		   SEC_ENABLE_RDTSCP | SEC_ENABLE_INVPCID, &c->sec_ctl);
+
+	rdmsrl(MSR_VMX_EPT_VPID_CAP, c->ept_vpid);
+	if (!(c->ept_vpid & EPT_CAP_PWL4))
+		return "no 4-level EPT";
+	if (!(c->ept_vpid & EPT_CAP_WB))
+		return "no write-back EPT paging structures";
+	if (!(c->ept_vpid & EPT_CAP_INVEPT) ||
+	    !(c->ept_vpid & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL)))
+		return "no INVEPT";
+	if (!(c->ept_vpid & VPID_CAP_INVVPID) ||
+	    !(c->ept_vpid & (VPID_CAP_INVVPID_SINGLE | VPID_CAP_INVVPID_ALL)))
+		return "no INVVPID";
+
+	pin_want = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING;
+	if (!adjust_ctl(tc ? MSR_VMX_TRUE_PINBASED_CTLS :
+			MSR_VMX_PINBASED_CTLS, pin_want, PIN_PREEMPTION_TIMER,
+			&c->pin_ctl))
+		return "no external-interrupt or NMI exiting";
+	c->preempt_timer = c->pin_ctl & PIN_PREEMPTION_TIMER;
+
+	exit_want = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
+		    EXIT_LOAD_IA32_EFER | EXIT_SAVE_IA32_PAT |
+		    EXIT_LOAD_IA32_PAT | EXIT_SAVE_DEBUG_CONTROLS;
+	if (!adjust_ctl(tc ? MSR_VMX_TRUE_EXIT_CTLS : MSR_VMX_EXIT_CTLS,
+			exit_want, 0, &c->exit_ctl))
+		return "no EFER/PAT switching on VM exit";
+	/* Linux takes pending interrupts itself after the exit: no ack */
+	c->exit_ctl &= ~EXIT_ACK_INTR_ON_EXIT;
+
+	entry_want = ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_IA32_PAT |
+		     ENTRY_LOAD_DEBUG_CONTROLS;
+	if (!adjust_ctl(tc ? MSR_VMX_TRUE_ENTRY_CTLS : MSR_VMX_ENTRY_CTLS,
+			entry_want, 0, &c->entry_ctl))
+		return "no EFER/PAT loading on VM entry";
+	c->entry_ctl &= ~ENTRY_IA32E_MODE;
+
+	if (boot_cpu_has(X86_FEATURE_OSXSAVE)) {
+		unsigned int eax, ebx, ecx, edx;
+
+		c->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
+		c->xsave_size = ebx;	/* for the XCR0 Linux runs with */
+	} else {
+		return "no XSAVE";
+	}
+	if (c->xsave_size < 576 || c->xsave_size > PAGE_SIZE)
+		return "unsupported XSAVE area size";
+	c->mxcsr_mask = xvmx_read_mxcsr_mask();
+	return NULL;
+}
+
+/* --------------------------------------------------------- vCPU state */
+
+void xvmx_set_state(struct xvmx_vcpu *v, enum xvmx_state st)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->cmdq.lock, flags);
+	v->state = st;
+	spin_unlock_irqrestore(&v->cmdq.lock, flags);
+	wake_up_interruptible(&v->pollwq);
+}
+
+/*
+ * Mark the vCPU dead: only `quit` is accepted from now on and waiting
+ * readers get EIO (SPEC "status").
+ */
+void xvmx_die(struct xvmx_vcpu *v, const char *fmt, ...)
+{
+	unsigned long flags;
+	va_list ap;
+
+	spin_lock_irqsave(&v->cmdq.lock, flags);
+	va_start(ap, fmt);
+	vsnprintf(v->errstr, sizeof(v->errstr), fmt, ap);
+	va_end(ap);
+	v->state = XVMX_DEAD;
+	spin_unlock_irqrestore(&v->cmdq.lock, flags);
+	xvmx_cmdq_wake_postponed(v);
+	wake_up_interruptible(&v->pollwq);
+}
+
+/* After VMCS accesses: a failed VMREAD/VMWRITE kills the vCPU. */
+bool xvmx_check_vmcs(struct xvmx_vcpu *v)
+{
+	if (likely(!v->vmcs_error))
+		return true;
+	if (v->state != XVMX_DEAD)
+		xvmx_die(v, "vmcs access failed (field %#.4x, error %llu)",
+			 v->vmcs_error_field,
+			 vmcs_read(v, VM_INSTRUCTION_ERROR));
+	return false;
+}
+
+/* ------------------------------------------------------------ VMCS setup */
+
+u64 xvmx_cr0_forced(void)
+{
+	/* Unrestricted guest lifts PE and PG from CR0_FIXED0 (SDM 26.3.1.1) */
+	return xvmx_caps.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
+}
+
+u64 xvmx_cr0_host_owned(void)
+{
+	return xvmx_cr0_forced() | ~xvmx_caps.cr0_fixed1;
+}
+
+u64 xvmx_cr4_forced(void)
+{
+	return xvmx_caps.cr4_fixed0;	/* VMXE (SDM 23.8) */
+}
+
+u64 xvmx_cr4_host_owned(void)
+{
+	return xvmx_cr4_forced() | ~xvmx_caps.cr4_fixed1 | X86_CR4_VMXE;
+}
+
+/* The base of the TSS descriptor in the current GDT (64-bit, 16 bytes). */
+static unsigned long host_tr_base(const struct desc_ptr *gdt)
+{
+	struct ldttss_desc *d;
+
+	d = (struct ldttss_desc *)(gdt->address + GDT_ENTRY_TSS * 8);
+	return d->base0 | ((unsigned long)d->base1 << 16) |
+	       ((unsigned long)d->base2 << 24) |
+	       ((unsigned long)d->base3 << 32);
+}
+
+static void vmcs_setup_host(struct xvmx_vcpu *v)
+{
+	struct desc_ptr gdt, idt;
+	u64 msr;
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+
+	v->host_cr3 = __native_read_cr3();
+	v->host_cr4 = native_read_cr4();
+	vmcs_write(v, HOST_CR0, native_read_cr0());
+	vmcs_write(v, HOST_CR3, v->host_cr3);
+	vmcs_write(v, HOST_CR4, v->host_cr4);
+
+	/*
+	 * Host selectors need RPL and TI 0 (SDM 26.2.3); Linux may run with
+	 * user DS/ES, which xvmx_run() puts back after the exits.
+	 */
+	vmcs_write(v, HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(v, HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(v, HOST_DS_SELECTOR, 0);
+	vmcs_write(v, HOST_ES_SELECTOR, 0);
+	vmcs_write(v, HOST_FS_SELECTOR, 0);
+	vmcs_write(v, HOST_GS_SELECTOR, 0);
+	vmcs_write(v, HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+
+	rdmsrl(MSR_FS_BASE, v->host_fs_base);
+	vmcs_write(v, HOST_FS_BASE, v->host_fs_base);
+	rdmsrl(MSR_GS_BASE, msr);
+	vmcs_write(v, HOST_GS_BASE, msr);
+	vmcs_write(v, HOST_TR_BASE, host_tr_base(&gdt));
+	vmcs_write(v, HOST_GDTR_BASE, gdt.address);
+	vmcs_write(v, HOST_IDTR_BASE, idt.address);
+
+	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
+	vmcs_write(v, HOST_IA32_SYSENTER_CS, msr);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	vmcs_write(v, HOST_IA32_SYSENTER_ESP, msr);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	vmcs_write(v, HOST_IA32_SYSENTER_EIP, msr);
+	rdmsrl(MSR_IA32_CR_PAT, msr);
+	vmcs_write(v, HOST_IA32_PAT, msr);
+	rdmsrl(MSR_EFER, msr);
+	vmcs_write(v, HOST_IA32_EFER, msr);
+
+	vmcs_write(v, HOST_RIP, (unsigned long)xvmx_vmexit);
+}
+
+#define AR_CODE32	0xc09b	/* G, D, P, S, execute/read accessed */
+#define AR_DATA32	0xc093	/* G, B, P, S, read/write accessed */
+#define AR_TSS32_BUSY	0x008b
+#define AR_UNUSABLE	0x10000
+
+/* The initial guest state of SPEC "regs": flat 32-bit protected mode. */
+static void vmcs_setup_guest(struct xvmx_vcpu *v)
+{
+	static const struct { u32 sel, base, limit, ar; u16 val; u32 arv; }
+	segs[] = {
+		{ GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT,
+		  GUEST_CS_AR_BYTES, 0x08, AR_CODE32 },
+		{ GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT,
+		  GUEST_DS_AR_BYTES, 0x10, AR_DATA32 },
+		{ GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT,
+		  GUEST_ES_AR_BYTES, 0x10, AR_DATA32 },
+		{ GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT,
+		  GUEST_FS_AR_BYTES, 0x10, AR_DATA32 },
+		{ GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT,
+		  GUEST_GS_AR_BYTES, 0x10, AR_DATA32 },
+		{ GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT,
+		  GUEST_SS_AR_BYTES, 0x10, AR_DATA32 },
+	};
+	u64 cr0, cr4;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
+		vmcs_write(v, segs[i].sel, segs[i].val);
+		vmcs_write(v, segs[i].base, 0);
+		vmcs_write(v, segs[i].limit, 0xffffffff);
+		vmcs_write(v, segs[i].ar, segs[i].arv);
+	}
+	vmcs_write(v, GUEST_TR_SELECTOR, 0x18);
+	vmcs_write(v, GUEST_TR_BASE, 0);
+	vmcs_write(v, GUEST_TR_LIMIT, 0xffff);
+	vmcs_write(v, GUEST_TR_AR_BYTES, AR_TSS32_BUSY);
+	vmcs_write(v, GUEST_LDTR_SELECTOR, 0);
+	vmcs_write(v, GUEST_LDTR_BASE, 0);
+	vmcs_write(v, GUEST_LDTR_LIMIT, 0);
+	vmcs_write(v, GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
+	vmcs_write(v, GUEST_GDTR_BASE, 0);
+	vmcs_write(v, GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(v, GUEST_IDTR_BASE, 0);
+	vmcs_write(v, GUEST_IDTR_LIMIT, 0xffff);
+
+	cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | xvmx_cr0_forced();
+	vmcs_write(v, GUEST_CR0, cr0);
+	vmcs_write(v, CR0_READ_SHADOW, cr0);
+	vmcs_write(v, CR0_GUEST_HOST_MASK, xvmx_cr0_host_owned());
+	cr4 = xvmx_cr4_forced();
+	vmcs_write(v, GUEST_CR4, cr4);
+	vmcs_write(v, CR4_READ_SHADOW, cr4 & ~(u64)X86_CR4_VMXE);
+	vmcs_write(v, CR4_GUEST_HOST_MASK, xvmx_cr4_host_owned());
+	vmcs_write(v, GUEST_CR3, 0);
+	vmcs_write(v, GUEST_DR7, 0x400);
+	vmcs_write(v, GUEST_RSP, 0);
+	vmcs_write(v, GUEST_RIP, 0);
+	vmcs_write(v, GUEST_RFLAGS, 0x2);
+	vmcs_write(v, GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(v, GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(v, GUEST_ACTIVITY_STATE, 0);
+	vmcs_write(v, GUEST_SYSENTER_CS, 0);
+	vmcs_write(v, GUEST_SYSENTER_ESP, 0);
+	vmcs_write(v, GUEST_SYSENTER_EIP, 0);
+	vmcs_write(v, GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(v, GUEST_IA32_PAT, 0x0007040600070406ULL);
+	vmcs_write(v, GUEST_IA32_EFER, 0);
+	vmcs_write(v, VMCS_LINK_POINTER, ~0ULL);
+
+	memset(&v->gprs, 0, sizeof(v->gprs));
+	memset(v->dr, 0, sizeof(v->dr));
+	v->dr6 = 0xffff0ff0;
+	v->xcr0 = XFEATURE_MASK_FP;
+}
+
+static void vmcs_setup_controls(struct xvmx_vcpu *v)
+{
+	struct xvmx_caps *c = &xvmx_caps;
+
+	vmcs_write(v, PIN_BASED_VM_EXEC_CONTROL, c->pin_ctl);
+	v->cpu_ctl = c->cpu_ctl;
+	vmcs_write(v, CPU_BASED_VM_EXEC_CONTROL, v->cpu_ctl);
+	vmcs_write(v, SECONDARY_VM_EXEC_CONTROL, c->sec_ctl);
+	vmcs_write(v, VM_EXIT_CONTROLS, c->exit_ctl);
+	vmcs_write(v, VM_ENTRY_CONTROLS, c->entry_ctl);
+	v->extrap = BIT(1) | BIT(18);	/* #DB, #MC */
+	vmcs_write(v, EXCEPTION_BITMAP, v->extrap);
+	vmcs_write(v, PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(v, PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(v, CR3_TARGET_COUNT, 0);
+	vmcs_write(v, VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(v, VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(v, VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write(v, TSC_OFFSET, 0);
+	vmcs_write(v, VIRTUAL_PROCESSOR_ID, v->vpid);
+	vmcs_write(v, EPT_POINTER, xvmx_mem_eptp(&v->mem));
+}
+
+/* --------------------------------------------------- VMX on and off */
+
+static void *alloc_vmx_page(int cpu)
+{
+	struct page *p;
+	u32 *va;
+
+	p = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	if (!p)
+		return NULL;
+	va = page_address(p);
+	va[0] = (u32)xvmx_caps.basic & 0x7fffffff;	/* revision, SDM 24.2 */
+	return va;
+}
+
+/* Runs on the kthread: CR4.VMXE, VMXON, VMCS. Undone by xvmx_hw_disable. */
+static int xvmx_hw_enable(struct xvmx_vcpu *v)
+{
+	int err;
+
+	/*
+	 * Another hypervisor (kvm_intel) in VMX operation on this CPU: a
+	 * second VMXON would fail (SDM 30.3, VMXON: error 15).
+	 */
+	if (native_read_cr4() & X86_CR4_VMXE) {
+		pr_info("CPU %d: VMX is held by another hypervisor (CR4.VMXE is set); unload it (rmmod kvm_intel; on 6.12+ kernels boot with kvm.enable_virt_at_load=0)\n",
+			v->cpu);
+		return -EBUSY;
+	}
+
+	err = -ENOMEM;
+	v->vmxon_region = alloc_vmx_page(v->cpu);
+	v->vmcs = alloc_vmx_page(v->cpu);
+	v->fpu = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!v->vmxon_region || !v->vmcs || !v->fpu)
+		goto err_free_pages;
+	/* MXCSR is loaded by XRSTOR even for init-state SSE (SDM 13.8.1) */
+	((u32 *)v->fpu)[6] = 0x1f80;
+
+	err = xvmx_mem_init(&v->mem, xvmx_caps.ept_vpid);
+	if (err)
+		goto err_free_pages;
+
+	xvmx_cr4_set_vmxe();
+	err = xvmx_vmxon(__pa(v->vmxon_region));
+	if (err) {
+		pr_err("CPU %d: VMXON failed (%d)\n", v->cpu, err);
+		goto err_clear_vmxe;
+	}
+	v->vmx_on = true;
+
+	err = xvmx_vmclear(__pa(v->vmcs));
+	if (!err)
+		err = xvmx_vmptrld(__pa(v->vmcs));
+	if (err) {
+		pr_err("CPU %d: VMCLEAR/VMPTRLD failed\n", v->cpu);
+		goto err_vmxoff;
+	}
+
+	v->vpid = 1;
+	v->mxcsr_mask = xvmx_caps.mxcsr_mask;
+	v->stepmapped = false;
+	v->launched = false;
+	v->vmcs_error = false;
+	vmcs_setup_controls(v);
+	vmcs_setup_host(v);
+	vmcs_setup_guest(v);
+	if (v->vmcs_error) {
+		pr_err("CPU %d: VMWRITE of field %#x failed\n", v->cpu,
+		       v->vmcs_error_field);
+		err = -EIO;
+		goto err_vmclear;
+	}
+	v->onentry = XE_FLUSH_EPT | XE_FLUSH_VPID;
+	return 0;
+
+err_vmclear:
+	xvmx_vmclear(__pa(v->vmcs));
+err_vmxoff:
+	xvmx_vmxoff();
+	v->vmx_on = false;
+err_clear_vmxe:
+	xvmx_cr4_clear_vmxe();
+	xvmx_mem_destroy(&v->mem);
+err_free_pages:
+	free_page((unsigned long)v->fpu);
+	free_page((unsigned long)v->vmcs);
+	free_page((unsigned long)v->vmxon_region);
+	v->fpu = v->vmcs = v->vmxon_region = NULL;
+	return err;
+}
+
+static void xvmx_hw_disable(struct xvmx_vcpu *v)
+{
+	if (!v->vmx_on)
+		return;
+	xvmx_mem_destroy(&v->mem);
+	xvmx_invvpid(INVVPID_ALL, 0);
+	xvmx_vmclear(__pa(v->vmcs));
+	xvmx_vmxoff();
+	xvmx_cr4_clear_vmxe();
+	v->vmx_on = false;
+	free_page((unsigned long)v->fpu);
+	free_page((unsigned long)v->vmcs);
+	free_page((unsigned long)v->vmxon_region);
+	v->fpu = v->vmcs = v->vmxon_region = NULL;
+}
+
+/* ------------------------------------------------------------ exits */
+
+/*
+ * Reload TR to get its real limit back. LTR needs a non-busy descriptor
+ * and sets the busy bit, so it runs on the writable GDT (the fixmap one is
+ * read-only); load_fixmap_gdt() switches back afterwards.
+ */
+static void xvmx_reload_tr(int cpu)
+{
+	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
+	struct desc_ptr rw = {
+		.address = (unsigned long)gdt,
+		.size = GDT_SIZE * sizeof(struct desc_struct) - 1,
+	};
+
+	((struct ldttss_desc *)&gdt[GDT_ENTRY_TSS])->type = DESC_TSS;
+	native_load_gdt(&rw);
+	asm volatile("ltr %w0" : : "q" (GDT_ENTRY_TSS * 8));
+}
+
+/* Host state a VM exit clobbers, put back before Linux runs on. */
+struct xvmx_host_save {
+	u16 ds, es, ldt;
+	u64 kernel_gs_base;
+	u64 debugctl;
+};
+
+static void host_save(struct xvmx_host_save *hs)
+{
+	savesegment(ds, hs->ds);
+	savesegment(es, hs->es);
+	asm volatile("sldt %0" : "=g" (hs->ldt));
+	/* SWAPGS in the guest exchanges it; it is not in the VMCS */
+	rdmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
+	rdmsrl(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
+}
+
+static void host_restore(struct xvmx_host_save *hs, int cpu)
+{
+	if (hs->ds)
+		loadsegment(ds, hs->ds);
+	if (hs->es)
+		loadsegment(es, hs->es);
+	/* VM exit leaves LDTR unusable (SDM 27.5.2) */
+	if (hs->ldt)
+		asm volatile("lldt %0" : : "rm" (hs->ldt));
+	wrmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
+	/* VM exit clears IA32_DEBUGCTL and sets DR7 to 0x400 (SDM 27.5.1) */
+	if (hs->debugctl)
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	/*
+	 * VM exit sets the GDTR limit to 0xffff and the TR limit to 0x67
+	 * (SDM 27.5.2): give Linux its GDT limit back, and reload TR so the
+	 * I/O bitmap of an ioperm() task stays reachable.
+	 */
+	xvmx_reload_tr(cpu);
+	load_fixmap_gdt(cpu);
+}
+
+static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
+{
+	struct xvmx_exit *e = &v->exit;
+	u16 basic = reason & 0xffff;
+
+	memset(e, 0, sizeof(*e));
+	e->reason = reason;
+	e->qual = vmcs_read(v, EXIT_QUALIFICATION);
+	e->pc = vmcs_read(v, GUEST_RIP);
+	e->sp = vmcs_read(v, GUEST_RSP);
+	e->ilen = vmcs_read(v, VM_EXIT_INSTRUCTION_LEN);
+	e->iinfo = vmcs_read(v, VMX_INSTRUCTION_INFO);
+	e->intinfo = vmcs_read(v, VM_EXIT_INTR_INFO);
+	if (e->intinfo & INTR_INFO_HAS_ERROR_CODE)
+		e->intcode = vmcs_read(v, VM_EXIT_INTR_ERROR_CODE);
+	if (basic == EXIT_REASON_EPT_VIOLATION ||
+	    basic == EXIT_REASON_EPT_MISCONFIG) {
+		e->pa = vmcs_read(v, GUEST_PHYSICAL_ADDRESS);
+		if (e->qual & BIT(7))
+			e->va = vmcs_read(v, GUEST_LINEAR_ADDRESS);
+	}
+	e->ax = v->gprs.r[XGPR_AX];
+}
+
+/*
+ * An event that was being delivered when the exit happened (SDM 27.2.4)
+ * goes back into the entry fields, or it would be lost.
+ */
+static void xvmx_requeue_idt_vectoring(struct xvmx_vcpu *v)
+{
+	u32 info = vmcs_read(v, IDT_VECTORING_INFO_FIELD);
+	u32 type;
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	type = info & INTR_INFO_TYPE_MASK;
+	v->exc.info = info & ~INTR_INFO_NMI_UNBLOCK_IRET;
+	v->exc.code = (info & INTR_INFO_HAS_ERROR_CODE) ?
+		vmcs_read(v, IDT_VECTORING_ERROR_CODE) : 0;
+	v->exc.ilen = 0;
+	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
+	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		v->exc.ilen = vmcs_read(v, VM_EXIT_INSTRUCTION_LEN);
+	v->onentry |= XE_POSTEX;
+}
+
+/*
+ * Handle one VM exit. Returns true if it ends the run: reported to
+ * userspace (state goes to ready) or the vCPU died.
+ */
+static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
+{
+	u16 basic = reason & 0xffff;
+	u32 intinfo;
+
+	if (basic < XVMX_EXIT_REASONS)
+		v->stats[basic]++;
+
+	if (!(reason & EXIT_REASON_FAILED_ENTRY))
+		xvmx_requeue_idt_vectoring(v);
+
+	if (!(reason & EXIT_REASON_FAILED_ENTRY)) {
+		switch (basic) {
+		case EXIT_REASON_EXTERNAL_INTERRUPT:
+		case EXIT_REASON_PREEMPTION_TIMER:
+		case EXIT_REASON_INTERRUPT_WINDOW:
+		case EXIT_REASON_NMI_WINDOW:
+		case EXIT_REASON_INIT_SIGNAL:
+		case EXIT_REASON_SIPI:
+		case EXIT_REASON_IO_SMI:
+		case EXIT_REASON_OTHER_SMI:
+			/* the host's business; the guest runs on */
+			return false;
+		case EXIT_REASON_EXCEPTION_NMI:
+			intinfo = vmcs_read(v, VM_EXIT_INTR_INFO);
+			if ((intinfo & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+				return false;	/* handed to Linux already */
+			break;
+		case EXIT_REASON_MONITOR_TRAP_FLAG:
+			if (v->onentry & XE_STEP) {
+				v->onentry &= ~XE_STEP;
+				v->got |= XG_STEP;
+				xvmx_set_state(v, XVMX_READY);
+				xvmx_cmdq_wake_postponed(v);
+				return true;
+			}
+			break;
+		}
+	}
+
+	if (v->onentry & XE_STEP) {
+		v->onentry &= ~XE_STEP;
+		v->got |= XG_STEP | XG_STEPERR;
+	}
+	xvmx_snapshot_exit(v, reason);
+	if (!xvmx_check_vmcs(v))
+		return true;
+	spin_lock_irq(&v->cmdq.lock);
+	v->got |= XG_EXIT;
+	v->state = XVMX_READY;
+	spin_unlock_irq(&v->cmdq.lock);
+	wake_up_interruptible(&v->pollwq);
+	xvmx_cmdq_wake_postponed(v);
+	return true;
+}
+
+/* ---------------------------------------------------------- run loop */
+
+static bool guest_can_take_irq(struct xvmx_vcpu *v)
+{
+	return (vmcs_read(v, GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	       !(vmcs_read(v, GUEST_INTERRUPTIBILITY_INFO) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+/* Work for the next entry: flushes, event injection, controls. */
+static void xvmx_prepare_entry(struct xvmx_vcpu *v)
+{
+	u32 ctl = v->cpu_ctl;
+	bool injected = false;
+
+	if (v->onentry & XE_FLUSH_EPT) {
+		if (xvmx_invept(xvmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE ?
+				INVEPT_SINGLE : INVEPT_ALL,
+				xvmx_mem_eptp(&v->mem)))
+			xvmx_die(v, "invept failed");
+		v->onentry &= ~XE_FLUSH_EPT;
+	}
+	if (v->onentry & XE_FLUSH_VPID) {
+		if (xvmx_invvpid(xvmx_caps.ept_vpid & VPID_CAP_INVVPID_SINGLE ?
+				 INVVPID_SINGLE : INVVPID_ALL, v->vpid))
+			xvmx_die(v, "invvpid failed");
+		v->onentry &= ~XE_FLUSH_VPID;
+	}
+
+	if (v->onentry & XE_POSTEX) {
+		vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, v->exc.info);
+		vmcs_write(v, VM_ENTRY_EXCEPTION_ERROR_CODE, v->exc.code);
+		vmcs_write(v, VM_ENTRY_INSTRUCTION_LEN, v->exc.ilen);
+		v->onentry &= ~XE_POSTEX;
+		injected = true;
+	}
+	if ((v->onentry & XE_POSTIRQ) && !(v->onentry & XE_STEP)) {
+		if (!injected && guest_can_take_irq(v)) {
+			vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, v->irq.info);
+			vmcs_write(v, VM_ENTRY_EXCEPTION_ERROR_CODE,
+				   v->irq.code);
+			vmcs_write(v, VM_ENTRY_INSTRUCTION_LEN, v->irq.ilen);
+			v->onentry &= ~XE_POSTIRQ;
+			v->irqack = v->irq;
+			spin_lock_irq(&v->cmdq.lock);
+			v->got |= XG_IRQACK;
+			spin_unlock_irq(&v->cmdq.lock);
+			wake_up_interruptible(&v->pollwq);
+			xvmx_cmdq_wake_postponed(v);
+		} else {
+			ctl |= CPU_INTR_WINDOW_EXITING;
+		}
+	}
+	if (v->onentry & XE_STEP)
+		ctl |= CPU_MONITOR_TRAP_FLAG;
+	vmcs_write(v, CPU_BASED_VM_EXEC_CONTROL, ctl);
+}
+
+/* Guest XCR0 and FPU registers in, host's out: irqs off, in kernel_fpu. */
+static void xvmx_fpu_load_guest(struct xvmx_vcpu *v)
+{
+	if (v->xcr0 != xvmx_caps.host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
+	asm volatile("xrstor64 %[img]"
+		     : : [img] "m" (*(u8 (*)[PAGE_SIZE])v->fpu),
+		       "a" ((u32)v->xcr0), "d" ((u32)(v->xcr0 >> 32))
+		     : "memory");
+}
+
+static void xvmx_fpu_save_guest(struct xvmx_vcpu *v)
+{
+	asm volatile("xsave64 %[img]"
+		     : [img] "+m" (*(u8 (*)[PAGE_SIZE])v->fpu)
+		     : "a" ((u32)v->xcr0), "d" ((u32)(v->xcr0 >> 32))
+		     : "memory");
+	if (v->xcr0 != xvmx_caps.host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, xvmx_caps.host_xcr0);
+}
+
+/* Preemption-timer value: bound one stretch of guest time to ~1 ms. */
+static u32 xvmx_timer_value(void)
+{
+	u64 ticks = (u64)tsc_khz;	/* TSC ticks per ms */
+
+	ticks >>= xvmx_caps.misc & 0x1f;	/* SDM 25.5.1 */
+	return clamp_t(u64, ticks, 1000, 0xffffffffULL);
+}
+
+/*
+ * Run the guest until an exit must be reported, a command is queued or
+ * Linux wants the CPU. Interrupts and NMIs that exit are taken by Linux
+ * right after the exit: external-interrupt exiting without "acknowledge
+ * interrupt on exit" leaves the interrupt pending in the local APIC, and
+ * an NMI that caused an exit is sent back to this CPU.
+ */
+static void xvmx_run(struct xvmx_vcpu *v)
+{
+	struct xvmx_host_save hs;
+	u32 reason;
+	int ret;
+	u64 cr;
+
+	preempt_disable();
+	host_save(&hs);
+	for (;;) {
+		xvmx_prepare_entry(v);
+		if (!xvmx_check_vmcs(v) || v->state != XVMX_RUNNING)
+			break;
+		if (xvmx_caps.preempt_timer)
+			vmcs_write(v, VMX_PREEMPTION_TIMER_VALUE,
+				   xvmx_timer_value());
+
+		kernel_fpu_begin_mask(0);
+		local_irq_disable();
+		/* a kthread borrows whatever mm ran before it */
+		cr = __native_read_cr3();
+		if (unlikely(cr != v->host_cr3)) {
+			vmcs_write(v, HOST_CR3, cr);
+			v->host_cr3 = cr;
+		}
+		cr = native_read_cr4();
+		if (unlikely(cr != v->host_cr4)) {
+			vmcs_write(v, HOST_CR4, cr);
+			v->host_cr4 = cr;
+		}
+		xvmx_fpu_load_guest(v);
+		ret = xvmx_vmenter(&v->gprs, v->launched);
+		xvmx_fpu_save_guest(v);
+		reason = 0;
+		if (!ret) {
+			v->launched = true;
+			reason = vmcs_read(v, VM_EXIT_REASON);
+			if ((u16)reason == EXIT_REASON_EXCEPTION_NMI &&
+			    (vmcs_read(v, VM_EXIT_INTR_INFO) &
+			     INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+				apic->send_IPI(smp_processor_id(), NMI_VECTOR);
+		}
+		local_irq_enable();
+		kernel_fpu_end();
+
+		if (ret) {
+			xvmx_die(v, "vm%s failed: error %llu",
+				 v->launched ? "resume" : "launch",
+				 ret == 1 ?
+				 vmcs_read(v, VM_INSTRUCTION_ERROR) : 0ULL);
+			break;
+		}
+		if (xvmx_handle_exit(v, reason))
+			break;
+		if (need_resched() || xvmx_cmdq_pending(v))
+			break;
+	}
+	host_restore(&hs, smp_processor_id());
+	preempt_enable();
+}
+
+/* -------------------------------------------------------- the kthread */
+
+static int xvmx_thread(void *data)
+{
+	struct xvmx_vcpu *v = data;
+	int err;
+
+	err = xvmx_hw_enable(v);
+	v->init_err = err;
+	if (!err)
+		xvmx_set_state(v, XVMX_READY);
+	complete(&v->init_done);
+
+	while (!err && !v->quit_done) {
+		xvmx_cmdq_run(v);
+		if (v->quit_done)
+			break;
+		if (v->state == XVMX_RUNNING) {
+			xvmx_run(v);
+			cond_resched();
+			continue;
+		}
+		wait_event_interruptible(v->cmdq.kwq,
+					 xvmx_cmdq_pending(v) ||
+					 kthread_should_stop());
+	}
+
+	/* the creator stops us */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/* `quit`, on the kthread: fail everyone else, unpin, VMXOFF. */
+static int xvmx_cmd_quit(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	xvmx_set_state(v, XVMX_ENDING);
+	xvmx_cmdq_set_accepting(v, false);
+	xvmx_cmdq_fail_all(v, -ENXIO);
+	xvmx_hw_disable(v);
+	v->quit_done = true;
+	return 0;
+}
+
+/* `init`, in the writer's context. */
+int xvmx_init_vcpu(struct xvmx_vcpu *v)
+{
+	struct task_struct *t;
+	int err;
+
+	mutex_lock(&v->life);
+	if (v->state != XVMX_INACTIVE) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	v->quit_done = false;
+	v->got = 0;
+	v->onentry = 0;
+	v->errstr[0] = 0;
+	memset(v->stats, 0, sizeof(v->stats));
+	init_completion(&v->init_done);
+	xvmx_set_state(v, XVMX_INIT);
+	xvmx_cmdq_set_accepting(v, true);
+
+	t = kthread_create_on_cpu(xvmx_thread, v, v->cpu, "xvmx/%u");
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto err_inactive;
+	}
+	v->thread = t;
+	wake_up_process(t);
+	wait_for_completion(&v->init_done);
+	err = v->init_err;
+	if (err) {
+		kthread_stop(t);
+		v->thread = NULL;
+		goto err_inactive;
+	}
+	mutex_unlock(&v->life);
+	return 0;
+
+err_inactive:
+	xvmx_cmdq_set_accepting(v, false);
+	xvmx_cmdq_fail_all(v, -ENXIO);
+	xvmx_set_state(v, XVMX_INACTIVE);
+out_unlock:
+	mutex_unlock(&v->life);
+	return err;
+}
+
+/* `quit` and module unload, in process context. */
+int xvmx_quit_vcpu(struct xvmx_vcpu *v)
+{
+	struct xvmx_cmd c;
+	int err;
+
+	mutex_lock(&v->life);
+	if (v->state == XVMX_INACTIVE) {
+		mutex_unlock(&v->life);
+		return -ENXIO;
+	}
+	/*
+	 * Uninterruptible on purpose: the kthread must stop before the
+	 * vCPU can be reused, and quit never waits for the guest.
+	 */
+	err = xvmx_cmd_submit_uninterruptible(v, &c, xvmx_cmd_quit, NULL);
+	kthread_stop(v->thread);
+	v->thread = NULL;
+	if (!v->quit_done) {
+		/* the kthread never ran quit (it failed init): nothing held */
+		xvmx_cmdq_set_accepting(v, false);
+		xvmx_cmdq_fail_all(v, -ENXIO);
+	}
+	v->got = 0;
+	xvmx_set_state(v, XVMX_INACTIVE);
+	mutex_unlock(&v->life);
+	return err < 0 ? err : 0;
+}
+
+/* ------------------------------------------------------ CPU hotplug */
+
+/* Offlining the owned CPU is refused while a vCPU lives (SPEC). */
+static int xvmx_cpu_down(unsigned int c)
+{
+	if (c == (unsigned int)xvmx_vcpu.cpu &&
+	    READ_ONCE(xvmx_vcpu.state) != XVMX_INACTIVE)
+		return -EBUSY;
+	return 0;
+}
+
+/* ------------------------------------------------------------ module */
+
+static int __init xvmx_module_init(void)
+{
+	struct xvmx_vcpu *v = &xvmx_vcpu;
+	const char *why;
+	int err;
+
+	if (cpu < 0)
+		cpu = cpumask_last(cpu_online_mask);
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+		pr_err("cpu=%d is not an online CPU; not loading\n", cpu);
+		return -EINVAL;
+	}
+
+	why = xvmx_probe();
+	if (why) {
+		pr_err("%s; not loading\n", why);
+		return -ENODEV;
+	}
+
+	v->cpu = cpu;
+	v->state = XVMX_INACTIVE;
+	mutex_init(&v->life);
+	init_waitqueue_head(&v->pollwq);
+	xvmx_cmdq_init(&v->cmdq);
+
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "xvmx:online",
+					NULL, xvmx_cpu_down);
+	if (err < 0)
+		return err;
+	xvmx_hp_state = err;
+
+	err = xvmx_files_init();
+	if (err)
+		goto err_remove_hp;
+	pr_info("owning CPU %d (EPT, VPID, unrestricted guest%s)\n", cpu,
+		xvmx_caps.preempt_timer ? ", preemption timer" : "");
+	return 0;
+
+err_remove_hp:
+	cpuhp_remove_state_nocalls(xvmx_hp_state);
+	return err;
+}
+
+static void __exit xvmx_module_exit(void)
+{
+	xvmx_files_exit();
+	xvmx_quit_vcpu(&xvmx_vcpu);
+	cpuhp_remove_state_nocalls(xvmx_hp_state);
+}
+
+module_init(xvmx_module_init);
+module_exit(xvmx_module_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("9front vmx(3) for Linux: one VT-x vCPU driven through files");

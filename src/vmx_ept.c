@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmx guest memory: the state behind the `map` file. Segments are tmpfs or
+ * memfd files opened with the writer's credentials; their pages are pinned
+ * (one page reference each) while any EPT leaf may point at them, and the
+ * list of mapped ranges is what `map` reads back.
+ *
+ * A `map` write is two-phase so that it is all or nothing: prepare (writer's
+ * context: open, check, pin) can fail freely; commit (vCPU kthread, guest
+ * not running) first allocates every EPT table it needs, the only step that
+ * can fail, and then rewrites leaves and ranges, which cannot.
+ */
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/overflow.h>
+#include <linux/refcount.h>
+#include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/io.h>
+#include "vmx_ept.h"
+
+/*
+ * Pinned pages cannot be reclaimed, so a bound keeps one `map` line from
+ * locking down all of RAM. Module-wide; a `map` write counts its new pages
+ * before the old ones it overrides are released.
+ */
+static unsigned long map_limit_mb = 1024;
+module_param(map_limit_mb, ulong, 0644);
+MODULE_PARM_DESC(map_limit_mb, "most guest memory pinned by map, MiB (default 1024)");
+
+static atomic_long_t xvmx_pinned_pages = ATOMIC_LONG_INIT(0);
+
+long xvmx_map_pinned_pages(void)
+{
+	return atomic_long_read(&xvmx_pinned_pages);
+}
+
+/* Pages of one map line, shared by the ranges that are left of it. */
+struct xvmx_pin {
+	refcount_t ref;		/* xvmx_range structs pointing here */
+	struct file *file;
+	bool writable;		/* holds mapping_map_writable(); dirty on put */
+	unsigned long counted;	/* pages still counted in xvmx_pinned_pages */
+	char *name;		/* segment as the user wrote it */
+	unsigned long n;
+	struct page *pages[];	/* NULL once released (or never taken) */
+};
+
+/* One line of a prepared write. */
+struct xvmx_map_item {
+	u64 lo, hi;
+	struct xvmx_range *range;	/* the new range; NULL for unmap */
+	struct xvmx_range *spare;	/* for splitting an older range */
+};
+
+struct xvmx_map_batch {
+	unsigned int n;
+	struct xvmx_map_item items[];
+};
+
+#define XVMX_PAGES(lo, hi)	((unsigned long)(((hi) - (lo)) >> PAGE_SHIFT))
+
+/* ------------------------------------------------------------ pins */
+
+static void pin_put_page(struct xvmx_pin *pin, unsigned long i)
+{
+	struct page *page = pin->pages[i];
+
+	if (!page)
+		return;
+	/* The guest may have written through EPT, behind the page's back. */
+	if (pin->writable)
+		set_page_dirty_lock(page);
+	put_page(page);
+	pin->pages[i] = NULL;
+	pin->counted--;
+	atomic_long_dec(&xvmx_pinned_pages);
+}
+
+static void pin_release(struct xvmx_pin *pin)
+{
+	unsigned long i;
+
+	if (!refcount_dec_and_test(&pin->ref))
+		return;
+	for (i = 0; i < pin->n; i++) {
+		pin_put_page(pin, i);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	atomic_long_sub(pin->counted, &xvmx_pinned_pages);
+	if (pin->writable)
+		mapping_unmap_writable(pin->file->f_mapping);
+	fput(pin->file);
+	kfree(pin->name);
+	kvfree(pin);
+}
+
+/* ---------------------------------------------------------- ranges */
+
+/* Release the pages backing [lo, hi), a part of r. */
+static void range_put_pages(struct xvmx_mem *mem, struct xvmx_range *r,
+			    u64 lo, u64 hi)
+{
+	unsigned long i = r->first + XVMX_PAGES(r->lo, lo);
+	unsigned long end = i + XVMX_PAGES(lo, hi);
+
+	for (; i < end; i++) {
+		pin_put_page(r->pin, i);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	mem->nr_pages -= XVMX_PAGES(lo, hi);
+}
+
+static void range_free(struct xvmx_range *r)
+{
+	if (!r)
+		return;
+	if (r->pin)
+		pin_release(r->pin);
+	kfree(r);
+}
+
+static void range_remove(struct xvmx_mem *mem, struct xvmx_range *r)
+{
+	range_put_pages(mem, r, r->lo, r->hi);
+	list_del(&r->link);
+	range_free(r);
+}
+
+/*
+ * Take [lo, hi) away from every committed range: drop ranges inside it,
+ * trim ranges that overlap one end, split the one range that may contain it
+ * (using *spare), and release the pages no longer mapped. The EPT leaves of
+ * [lo, hi) are already rewritten, so nothing maps those pages any more.
+ * Returns true if any range overlapped.
+ */
+static bool mem_carve(struct xvmx_mem *mem, u64 lo, u64 hi,
+		      struct xvmx_range **spare)
+{
+	struct xvmx_range *r, *tmp;
+	bool hit = false;
+
+	list_for_each_entry_safe(r, tmp, &mem->ranges, link) {
+		if (r->hi <= lo)
+			continue;
+		if (r->lo >= hi)
+			break;
+		hit = true;
+		if (r->lo < lo && r->hi > hi) {
+			struct xvmx_range *s = *spare;
+
+			/* Ranges do not overlap: one split per line at most. */
+			if (WARN_ON(!s))
+				return hit;
+			*spare = NULL;
+			*s = *r;
+			s->lo = hi;
+			s->off = r->off + (hi - r->lo);
+			s->first = r->first + XVMX_PAGES(r->lo, hi);
+			refcount_inc(&r->pin->ref);
+			list_add(&s->link, &r->link);
+			range_put_pages(mem, r, lo, hi);
+			r->hi = lo;
+			return hit;
+		} else if (r->lo < lo) {
+			range_put_pages(mem, r, lo, r->hi);
+			r->hi = lo;
+		} else if (r->hi > hi) {
+			range_put_pages(mem, r, r->lo, hi);
+			r->first += XVMX_PAGES(r->lo, hi);
+			r->off += hi - r->lo;
+			r->lo = hi;
+		} else {
+			range_remove(mem, r);
+		}
+	}
+	return hit;
+}
+
+static void mem_insert(struct xvmx_mem *mem, struct xvmx_range *n)
+{
+	struct xvmx_range *r;
+
+	list_for_each_entry(r, &mem->ranges, link)
+		if (r->lo >= n->hi)
+			break;
+	/* Before r, or at the tail when the loop ran off the end. */
+	list_add_tail(&n->link, &r->link);
+	mem->nr_pages += XVMX_PAGES(n->lo, n->hi);
+}
+
+static u64 range_hpa(void *ctx, unsigned long i)
+{
+	struct xvmx_range *r = ctx;
+
+	return page_to_phys(r->pin->pages[r->first + i]);
+}
+
+static u64 range_leaf_flags(const struct xvmx_range *r)
+{
+	return xvmx_ept_leaf(0, r->access, r->memtype, r->ignore_pat);
+}
+
+/* ------------------------------------------------------------ mem */
+
+int xvmx_mem_init(struct xvmx_mem *mem, u64 ept_caps)
+{
+	mutex_init(&mem->lock);
+	INIT_LIST_HEAD(&mem->ranges);
+	mem->nr_pages = 0;
+	return xvmx_ept_init(&mem->ept, &xvmx_ept_page_ops, NULL, ept_caps);
+}
+
+bool xvmx_mem_clear(struct xvmx_mem *mem)
+{
+	struct xvmx_range *r, *tmp;
+	bool any;
+
+	mutex_lock(&mem->lock);
+	any = !list_empty(&mem->ranges);
+	/* Leaves first: pages go back only when no entry points at them. */
+	xvmx_ept_clear_all(&mem->ept);
+	list_for_each_entry_safe(r, tmp, &mem->ranges, link)
+		range_remove(mem, r);
+	mutex_unlock(&mem->lock);
+	return any;
+}
+
+void xvmx_mem_destroy(struct xvmx_mem *mem)
+{
+	xvmx_mem_clear(mem);
+	xvmx_ept_destroy(&mem->ept);
+	mutex_destroy(&mem->lock);
+}
+
+u64 xvmx_mem_lookup_leaf(struct xvmx_mem *mem, u64 gpa)
+{
+	u64 e;
+
+	mutex_lock(&mem->lock);
+	e = xvmx_ept_lookup(&mem->ept, gpa);
+	mutex_unlock(&mem->lock);
+	return e;
+}
+
+/* b continues a where `map` can print both as one line. */
+static bool range_merges(const struct xvmx_range *a,
+			 const struct xvmx_range *b)
+{
+	return a->hi == b->lo && a->access == b->access &&
+	       a->memtype == b->memtype && a->ignore_pat == b->ignore_pat &&
+	       file_inode(a->pin->file) == file_inode(b->pin->file) &&
+	       !strcmp(a->pin->name, b->pin->name) &&
+	       a->off + (a->hi - a->lo) == b->off;
+}
+
+int xvmx_mem_print(struct xvmx_mem *mem, char *buf, size_t size)
+{
+	struct xvmx_range *r, *next;
+	struct xvmx_map_line line;
+	size_t len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	mutex_lock(&mem->lock);
+	list_for_each_entry(r, &mem->ranges, link) {
+		/* Printed already as part of the line its predecessor began. */
+		if (r->link.prev != &mem->ranges &&
+		    range_merges(list_prev_entry(r, link), r))
+			continue;
+		memset(&line, 0, sizeof(line));
+		line.lo = r->lo;
+		line.hi = r->hi;
+		line.off = r->off;
+		line.access = r->access;
+		line.memtype = r->memtype;
+		line.ignore_pat = r->ignore_pat;
+		strscpy(line.seg, r->pin->name, sizeof(line.seg));
+		next = r;
+		while (!list_is_last(&next->link, &mem->ranges) &&
+		       range_merges(next, list_next_entry(next, link))) {
+			next = list_next_entry(next, link);
+			line.hi = next->hi;
+		}
+		len += xvmx_print_map_line(buf + min(len, size),
+					   size - min(len, size), &line);
+	}
+	mutex_unlock(&mem->lock);
+	return len;
+}
+
+/* -------------------------------------------------------- prepare */
+
+/*
+ * Open a segment as the writer. A bare name lives in /dev/shm (POSIX shared
+ * memory); anything else must be an absolute path. The path is looked at
+ * before it is opened so that a typo naming a device or a FIFO does not
+ * run its open(); the opened file is then checked for real.
+ */
+static struct file *seg_open(const char *seg, bool write, const char **err)
+{
+	int flags = (write ? O_RDWR : O_RDONLY) | O_LARGEFILE | O_NONBLOCK;
+	struct inode *inode;
+	struct file *file;
+	struct path path;
+	char *name;
+	int ret;
+
+	if (seg[0] == '/') {
+		name = kstrdup(seg, GFP_KERNEL);
+	} else {
+		if (!seg[0] || strchr(seg, '/') || !strcmp(seg, ".") ||
+		    !strcmp(seg, "..")) {
+			*err = "bad segment name";
+			return ERR_PTR(-EINVAL);
+		}
+		name = kasprintf(GFP_KERNEL, "/dev/shm/%s", seg);
+	}
+	if (!name) {
+		*err = "out of memory";
+		return ERR_PTR(-ENOMEM);
+	}
+
+	ret = kern_path(name, LOOKUP_FOLLOW, &path);
+	if (ret) {
+		*err = "cannot open segment";
+		file = ERR_PTR(ret);
+		goto out_free_name;
+	}
+	inode = d_backing_inode(path.dentry);
+	ret = S_ISREG(inode->i_mode) && inode->i_sb->s_magic == TMPFS_MAGIC;
+	path_put(&path);
+	if (!ret) {
+		*err = "segment is not a tmpfs or memfd file";
+		file = ERR_PTR(-EINVAL);
+		goto out_free_name;
+	}
+
+	file = filp_open(name, flags, 0);
+	if (IS_ERR(file))
+		*err = "cannot open segment";
+out_free_name:
+	kfree(name);
+	return file;
+}
+
+/*
+ * The opened file is what counts: shmem, and open for writing if the guest
+ * may write. Consumes the reference on @file when it fails.
+ */
+static struct file *seg_check(struct file *file, bool write, const char **err)
+{
+	/* hugetlbfs memfds are not shmem: refused for now. */
+	if (!S_ISREG(file_inode(file)->i_mode) ||
+	    !shmem_mapping(file->f_mapping)) {
+		*err = "segment is not a tmpfs or memfd file";
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	if (write && !(file->f_mode & FMODE_WRITE)) {
+		*err = "segment is not open for writing";
+		fput(file);
+		return ERR_PTR(-EACCES);
+	}
+	return file;
+}
+
+/*
+ * The guest writes through EPT like a shared writable mmap would, so the
+ * same rules hold: no write seals (memfd F_SEAL_WRITE/FUTURE_WRITE), and
+ * while pinned, i_mmap_writable is raised so that F_SEAL_WRITE cannot be
+ * added under us (mm/memfd.c refuses it with EBUSY then).
+ */
+static int seg_allow_write(struct file *file, const char **err)
+{
+	unsigned int seals = SHMEM_I(file_inode(file))->seals;
+
+	if ((seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) ||
+	    mapping_map_writable(file->f_mapping)) {
+		*err = "segment is sealed against writing";
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int pin_pages(struct xvmx_pin *pin, pgoff_t index)
+{
+	struct address_space *mapping = pin->file->f_mapping;
+	unsigned long i;
+
+	for (i = 0; i < pin->n; i++) {
+		struct page *page;
+
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		/* Returns the page with a reference: that reference pins it. */
+		page = shmem_read_mapping_page_gfp(mapping, index + i,
+						   GFP_KERNEL);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		pin->pages[i] = page;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int prepare_line(struct xvmx_mem *mem, const struct xvmx_map_line *l,
+			struct file *seg, struct xvmx_map_item *it,
+			const char **err)
+{
+	unsigned long n = XVMX_PAGES(l->lo, l->hi);
+	bool write = l->access & XMAP_W;
+	struct xvmx_range *r;
+	struct xvmx_pin *pin;
+	struct file *file;
+	loff_t isize;
+	long limit;
+	int ret;
+
+	it->lo = l->lo;
+	it->hi = l->hi;
+	if ((l->lo | l->hi | l->off) & ~PAGE_MASK || l->lo >= l->hi ||
+	    l->hi > XVMX_GPA_LIMIT) {
+		*err = "bad address";
+		return -EINVAL;
+	}
+	/* One spare per line: a line splits at most one older range. */
+	it->spare = kmalloc(sizeof(*it->spare), GFP_KERNEL);
+	if (!it->spare) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	/* No access at all maps nothing: the same as an unmap line. */
+	if (l->unmap || !(l->access & (XMAP_R | XMAP_W | XMAP_X)))
+		return 0;
+
+	if (xvmx_ept_check_access(&mem->ept, l->access)) {
+		*err = (l->access & XMAP_W) ? "write access needs read access" :
+			"execute-only access not supported";
+		return -EINVAL;
+	}
+	/* EPT memory types: UC, WC, WT, WP, WB (SDM 28.2.6.1, 11.3). */
+	if (l->memtype > 6 || l->memtype == 2 || l->memtype == 3) {
+		*err = "bad memory type";
+		return -EINVAL;
+	}
+
+	file = seg ? get_file(seg) : seg_open(l->seg, write, err);
+	if (!IS_ERR(file))
+		file = seg_check(file, write, err);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	isize = i_size_read(file_inode(file));
+	if (l->off > isize || l->hi - l->lo > isize - l->off) {
+		*err = "out of bounds";
+		ret = -EINVAL;
+		goto err_fput;
+	}
+	if (write) {
+		ret = seg_allow_write(file, err);
+		if (ret)
+			goto err_fput;
+	}
+
+	limit = map_limit_mb << (20 - PAGE_SHIFT);
+	if (atomic_long_add_return(n, &xvmx_pinned_pages) > limit) {
+		atomic_long_sub(n, &xvmx_pinned_pages);
+		*err = "too much memory mapped";
+		ret = -ENOMEM;
+		goto err_unwrite;
+	}
+
+	pin = kvzalloc(struct_size(pin, pages, n), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!pin || !r) {
+		*err = "out of memory";
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	pin->name = kstrdup(l->seg, GFP_KERNEL);
+	if (!pin->name) {
+		*err = "out of memory";
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	refcount_set(&pin->ref, 1);
+	pin->file = file;
+	pin->writable = write;
+	pin->counted = n;
+	pin->n = n;
+	r->lo = l->lo;
+	r->hi = l->hi;
+	r->off = l->off;
+	r->access = l->access;
+	r->memtype = l->memtype;
+	r->ignore_pat = l->ignore_pat;
+	r->pin = pin;
+	r->first = 0;
+	/* From here on, range_free() undoes everything. */
+	it->range = r;
+
+	ret = pin_pages(pin, l->off >> PAGE_SHIFT);
+	if (ret)
+		*err = ret == -EINTR ? "interrupted" : "cannot read segment";
+	return ret;
+
+err_free:
+	if (pin)
+		kfree(pin->name);
+	kvfree(pin);
+	kfree(r);
+	atomic_long_sub(n, &xvmx_pinned_pages);
+err_unwrite:
+	if (write)
+		mapping_unmap_writable(file->f_mapping);
+err_fput:
+	fput(file);
+	return ret;
+}
+
+void xvmx_map_batch_free(struct xvmx_map_batch *b)
+{
+	unsigned int i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->n; i++) {
+		range_free(b->items[i].range);
+		kfree(b->items[i].spare);
+	}
+	kfree(b);
+}
+
+int xvmx_map_prepare(struct xvmx_mem *mem, const struct xvmx_map_line *lines,
+		     unsigned int n, struct xvmx_map_batch **out,
+		     const char **err)
+{
+	return xvmx_map_prepare_files(mem, lines, NULL, n, out, err);
+}
+
+int xvmx_map_prepare_files(struct xvmx_mem *mem,
+			   const struct xvmx_map_line *lines,
+			   struct file *const *files, unsigned int n,
+			   struct xvmx_map_batch **out, const char **err)
+{
+	struct xvmx_map_batch *b;
+	unsigned int i;
+	int ret;
+
+	*out = NULL;
+	b = kzalloc(struct_size(b, items, n), GFP_KERNEL);
+	if (!b) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	b->n = n;
+	for (i = 0; i < n; i++) {
+		ret = prepare_line(mem, &lines[i], files ? files[i] : NULL,
+				   &b->items[i], err);
+		if (ret) {
+			xvmx_map_batch_free(b);
+			return ret;
+		}
+	}
+	*out = b;
+	return 0;
+}
+
+/* ---------------------------------------------------------- commit */
+
+int xvmx_map_commit(struct xvmx_mem *mem, struct xvmx_map_batch *b)
+{
+	bool changed = false;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&mem->lock);
+	/* Phase 1: every table the batch needs; -ENOMEM maps nothing new. */
+	for (i = 0; i < b->n; i++) {
+		struct xvmx_map_item *it = &b->items[i];
+
+		if (!it->range)
+			continue;
+		ret = xvmx_ept_populate(&mem->ept, it->lo, it->hi);
+		if (ret)
+			goto out_unlock;
+	}
+
+	/* Phase 2: leaves, then ranges, line by line: later lines win. */
+	for (i = 0; i < b->n; i++) {
+		struct xvmx_map_item *it = &b->items[i];
+		struct xvmx_range *r = it->range;
+
+		if (r)
+			xvmx_ept_set_range(&mem->ept, r->lo, r->hi,
+					   range_leaf_flags(r), range_hpa, r);
+		else
+			xvmx_ept_clear_range(&mem->ept, it->lo, it->hi);
+		if (mem_carve(mem, it->lo, it->hi, &it->spare))
+			changed = true;
+		if (r) {
+			mem_insert(mem, r);
+			it->range = NULL;
+			changed = true;
+		}
+	}
+	ret = changed;
+out_unlock:
+	mutex_unlock(&mem->lock);
+	return ret;
+}
+
+/* ------------------------------------------------------------ step */
+
+int xvmx_mem_step_map(struct xvmx_mem *mem, struct xvmx_map_batch *b,
+		      struct xvmx_step_save *save)
+{
+	struct xvmx_range *r;
+	int ret;
+
+	if (WARN_ON(b->n != 1 || !b->items[0].range))
+		return -EINVAL;
+	r = b->items[0].range;
+	mutex_lock(&mem->lock);
+	ret = xvmx_ept_populate(&mem->ept, r->lo, r->lo + PAGE_SIZE);
+	if (!ret) {
+		save->gpa = r->lo;
+		save->old = xvmx_ept_swap_leaf(&mem->ept, r->lo,
+				xvmx_ept_leaf(range_hpa(r, 0), r->access,
+					      r->memtype, r->ignore_pat));
+	}
+	mutex_unlock(&mem->lock);
+	return ret;
+}
+
+void xvmx_mem_step_unmap(struct xvmx_mem *mem,
+			 const struct xvmx_step_save *save)
+{
+	mutex_lock(&mem->lock);
+	xvmx_ept_swap_leaf(&mem->ept, save->gpa, save->old);
+	mutex_unlock(&mem->lock);
+}

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmx commands that read or change the vCPU: registers, ctl commands,
+ * wait, fpregs, map and stats. Each runs on the vCPU kthread between exits
+ * (vmx_cmdq.c), so the VMCS is current and the guest is not running.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <asm/fpu/xcr.h>
+#include <asm/processor-flags.h>
+#include <asm/msr-index.h>
+#include "xvmx.h"
+
+/* Only `quit` is accepted from a dead vCPU (SPEC "status"). */
+static int check_alive(struct xvmx_vcpu *v)
+{
+	switch (v->state) {
+	case XVMX_DEAD:
+		return -EIO;
+	case XVMX_INACTIVE:
+	case XVMX_ENDING:
+		return -ENXIO;
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------- registers */
+
+static u64 reg_get(struct xvmx_vcpu *v, const struct xvmx_reg *r)
+{
+	switch (r->kind) {
+	case XREG_VMCS:
+		return vmcs_read(v, r->field);
+	case XREG_GPR:
+		return v->gprs.r[r->field];
+	}
+	switch (r->field) {
+	case XSPEC_CR0REAL:
+		return vmcs_read(v, GUEST_CR0);
+	case XSPEC_CR0FAKE:
+		return vmcs_read(v, CR0_READ_SHADOW);
+	case XSPEC_CR0MASK:
+		return vmcs_read(v, CR0_GUEST_HOST_MASK);
+	case XSPEC_CR4REAL:
+		return vmcs_read(v, GUEST_CR4);
+	case XSPEC_CR4FAKE:
+		return vmcs_read(v, CR4_READ_SHADOW);
+	case XSPEC_CR4MASK:
+		return vmcs_read(v, CR4_GUEST_HOST_MASK);
+	case XSPEC_EFER:
+		return vmcs_read(v, GUEST_IA32_EFER);
+	case XSPEC_PAT:
+		return vmcs_read(v, GUEST_IA32_PAT);
+	case XSPEC_DR0:
+	case XSPEC_DR1:
+	case XSPEC_DR2:
+	case XSPEC_DR3:
+		return v->dr[r->field - XSPEC_DR0];
+	case XSPEC_DR6:
+		return v->dr6;
+	case XSPEC_XCR0:
+		return v->xcr0;
+	}
+	return 0;
+}
+
+/* PAT entries must be valid memory types (SDM 11.12.2, 26.3.1.1) */
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (i * 8);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/* XCR0 rules of XSETBV (SDM 13.3), limited to what the host enabled. */
+static bool xcr0_valid(u64 x)
+{
+	const u64 avx512 = XFEATURE_MASK_OPMASK | XFEATURE_MASK_ZMM_Hi256 |
+			   XFEATURE_MASK_Hi16_ZMM;
+
+	if (!(x & XFEATURE_MASK_FP) || (x & ~xvmx_caps.host_xcr0))
+		return false;
+	if ((x & XFEATURE_MASK_YMM) && !(x & XFEATURE_MASK_SSE))
+		return false;
+	if ((x & avx512) && ((x & avx512) != avx512 ||
+			      !(x & XFEATURE_MASK_YMM)))
+		return false;
+	if (!!(x & XFEATURE_MASK_BNDREGS) != !!(x & XFEATURE_MASK_BNDCSR))
+		return false;
+	return true;
+}
+
+/*
+ * XRSTOR faults on a header naming features outside XCR0 or a non-zero
+ * compaction/reserved area (SDM 13.8.1): keep the image loadable whatever
+ * userspace wrote into fpregs.
+ */
+static void fpu_sanitize(struct xvmx_vcpu *v)
+{
+	u64 *hdr = (u64 *)((u8 *)v->fpu + 512);
+	u32 *mxcsr = (u32 *)((u8 *)v->fpu + 24);
+
+	hdr[0] &= v->xcr0;
+	memset(&hdr[1], 0, 56);
+	*mxcsr &= v->mxcsr_mask;
+}
+
+static int regs_validate(const struct xvmx_regset *rs)
+{
+	unsigned int i;
+
+	for (i = 0; i < rs->n; i++) {
+		const struct xvmx_reg *r = &xvmx_regs[rs->v[i].idx];
+
+		if (r->kind != XREG_SPECIAL)
+			continue;
+		if (r->field == XSPEC_PAT && !pat_valid(rs->v[i].val))
+			return -EINVAL;
+		if (r->field == XSPEC_XCR0 && !xcr0_valid(rs->v[i].val))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void reg_set(struct xvmx_vcpu *v, const struct xvmx_reg *r, u64 val)
+{
+	switch (r->kind) {
+	case XREG_VMCS:
+		vmcs_write(v, r->field, val);
+		return;
+	case XREG_GPR:
+		v->gprs.r[r->field] = val;
+		return;
+	}
+	switch (r->field) {
+	case XSPEC_CR0REAL:
+		vmcs_write(v, GUEST_CR0, val | xvmx_cr0_forced());
+		break;
+	case XSPEC_CR0FAKE:
+		vmcs_write(v, CR0_READ_SHADOW, val);
+		break;
+	case XSPEC_CR0MASK:
+		vmcs_write(v, CR0_GUEST_HOST_MASK, val | xvmx_cr0_host_owned());
+		break;
+	case XSPEC_CR4REAL:
+		vmcs_write(v, GUEST_CR4, val | xvmx_cr4_forced());
+		break;
+	case XSPEC_CR4FAKE:
+		vmcs_write(v, CR4_READ_SHADOW, val);
+		break;
+	case XSPEC_CR4MASK:
+		vmcs_write(v, CR4_GUEST_HOST_MASK, val | xvmx_cr4_host_owned());
+		break;
+	case XSPEC_EFER:
+		vmcs_write(v, GUEST_IA32_EFER, val);
+		break;
+	case XSPEC_PAT:
+		vmcs_write(v, GUEST_IA32_PAT, val);
+		break;
+	case XSPEC_DR0:
+	case XSPEC_DR1:
+	case XSPEC_DR2:
+	case XSPEC_DR3:
+		v->dr[r->field - XSPEC_DR0] = val;
+		break;
+	case XSPEC_DR6:
+		v->dr6 = val;
+		break;
+	case XSPEC_XCR0:
+		v->xcr0 = val;
+		fpu_sanitize(v);
+		break;
+	}
+}
+
+/*
+ * EFER.LMA and the "IA-32e mode guest" entry control must agree with
+ * EFER.LME and CR0.PG, or VM entry fails (SDM 26.2.4, 26.3.1.1).
+ */
+static void fix_long_mode(struct xvmx_vcpu *v)
+{
+	u64 efer = vmcs_read(v, GUEST_IA32_EFER);
+	bool lma = (efer & EFER_LME) && (vmcs_read(v, GUEST_CR0) & X86_CR0_PG);
+	u64 entry = vmcs_read(v, VM_ENTRY_CONTROLS);
+
+	efer = lma ? efer | EFER_LMA : efer & ~(u64)EFER_LMA;
+	vmcs_write(v, GUEST_IA32_EFER, efer);
+	entry = lma ? entry | ENTRY_IA32E_MODE : entry & ~(u64)ENTRY_IA32E_MODE;
+	vmcs_write(v, VM_ENTRY_CONTROLS, entry);
+}
+
+/* Check everything first, then apply: a bad value changes nothing. */
+static int regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
+{
+	unsigned int i;
+	int err;
+
+	err = regs_validate(rs);
+	if (err)
+		return err;
+	for (i = 0; i < rs->n; i++)
+		reg_set(v, &xvmx_regs[rs->v[i].idx], rs->v[i].val);
+	fix_long_mode(v);
+	return xvmx_check_vmcs(v) ? 0 : -EIO;
+}
+
+int xvmx_cmd_getregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	char *buf = c->arg;
+	size_t n = 0;
+	unsigned int i;
+	int err;
+
+	err = check_alive(v);
+	if (err)
+		return err;
+	for (i = 0; i < xvmx_nregs && n < c->len; i++)
+		n += xvmx_print_reg(buf + n, c->len - n, &xvmx_regs[i],
+				    reg_get(v, &xvmx_regs[i]));
+	if (!xvmx_check_vmcs(v))
+		return -EIO;
+	return min(n, c->len);
+}
+
+int xvmx_cmd_setregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	if (v->state == XVMX_RUNNING)
+		return -EBUSY;
+	return regs_apply(v, c->arg);
+}
+
+/* ------------------------------------------------------------- ctl */
+
+static int ctl_go(struct xvmx_vcpu *v, const struct xvmx_ctl *ctl)
+{
+	int err;
+
+	if (v->state != XVMX_READY)
+		return -EBUSY;
+	if (ctl->go.n) {
+		err = regs_apply(v, &ctl->go);
+		if (err)
+			return err;
+	}
+	v->got &= ~XG_EXIT;
+	xvmx_set_state(v, XVMX_RUNNING);
+	return 0;
+}
+
+/*
+ * `step`: phase 0 arms the monitor trap flag (SDM 25.5.2) and lets the
+ * vCPU run; the command is postponed until the MTF exit (or another exit)
+ * ends the step, then phase 1 undoes the one-step mapping. MTF is only
+ * set for that entry (xvmx_prepare_entry), never in the saved controls.
+ */
+static int ctl_step(struct xvmx_vcpu *v, struct xvmx_cmd *c,
+		    struct xvmx_ctl_req *req)
+{
+	int err;
+
+	if (c->off == 0) {
+		if (v->state != XVMX_READY || (v->onentry & XE_STEP))
+			return -EBUSY;
+		if (req->stepmap) {
+			err = xvmx_mem_step_map(&v->mem, req->stepmap,
+						&v->stepsave);
+			if (err)
+				return err;
+			v->stepmapped = true;
+			v->onentry |= XE_FLUSH_EPT;
+		}
+		v->got &= ~(XG_STEP | XG_STEPERR | XG_EXIT);
+		v->onentry |= XE_STEP;
+		c->off = 1;
+		xvmx_set_state(v, XVMX_RUNNING);
+		return -EAGAIN;
+	}
+	if (!(v->got & XG_STEP) && v->state == XVMX_RUNNING)
+		return -EAGAIN;
+	if (v->stepmapped) {
+		xvmx_mem_step_unmap(&v->mem, &v->stepsave);
+		v->stepmapped = false;
+		v->onentry |= XE_FLUSH_EPT;
+	}
+	v->onentry &= ~XE_STEP;
+	err = (v->got & XG_STEPERR) || !(v->got & XG_STEP) ? -EIO : 0;
+	v->got &= ~(XG_STEP | XG_STEPERR);
+	if (v->state == XVMX_DEAD)
+		err = -EIO;
+	return err;
+}
+
+int xvmx_cmd_ctl(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	struct xvmx_ctl_req *req = c->arg;
+	const struct xvmx_ctl *ctl = req->ctl;
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	switch (ctl->cmd) {
+	case XCTL_GO:
+		return ctl_go(v, ctl);
+	case XCTL_STOP:
+		if (v->state != XVMX_READY && v->state != XVMX_RUNNING)
+			return -EBUSY;
+		if (v->onentry & XE_STEP)
+			return -EBUSY;
+		xvmx_set_state(v, XVMX_READY);
+		xvmx_cmdq_wake_postponed(v);
+		return 0;
+	case XCTL_STEP:
+		return ctl_step(v, c, req);
+	case XCTL_EXC:
+		if (v->onentry & XE_POSTEX)
+			return -EBUSY;
+		v->exc = ctl->ev;
+		v->onentry |= XE_POSTEX;
+		return 0;
+	case XCTL_IRQ:
+		if (ctl->has_ev) {
+			v->irq = ctl->ev;
+			v->onentry |= XE_POSTIRQ;
+		} else {
+			v->onentry &= ~XE_POSTIRQ;
+		}
+		return 0;
+	case XCTL_EXTRAP:
+		v->extrap = ctl->bitmap;
+		vmcs_write(v, EXCEPTION_BITMAP, v->extrap);
+		return xvmx_check_vmcs(v) ? 0 : -EIO;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ------------------------------------------------------------- wait */
+
+int xvmx_cmd_wait(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	if (v->got & XG_IRQACK) {
+		v->got &= ~XG_IRQACK;
+		return xvmx_print_ack(c->arg, c->len,
+				      v->irqack.info & INTR_INFO_VECTOR_MASK);
+	}
+	if (v->got & XG_EXIT) {
+		v->got &= ~XG_EXIT;
+		return xvmx_print_exit(c->arg, c->len, &v->exit);
+	}
+	return -EAGAIN;
+}
+
+/* ------------------------------------------------------------- fpregs */
+
+int xvmx_cmd_getfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	size_t size = xvmx_caps.xsave_size, n;
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	if (c->off < 0)
+		return -EINVAL;
+	if (c->off >= size)
+		return 0;
+	n = min_t(size_t, c->len, size - c->off);
+	memcpy(c->arg, (u8 *)v->fpu + c->off, n);
+	return n;
+}
+
+/* Writes past the end are cut, not an error (SPEC "fpregs"). */
+int xvmx_cmd_setfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	size_t size = xvmx_caps.xsave_size, n;
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	if (v->state == XVMX_RUNNING)
+		return -EBUSY;
+	if (c->off < 0)
+		return -EINVAL;
+	if (c->off >= size)
+		return 0;
+	n = min_t(size_t, c->len, size - c->off);
+	memcpy((u8 *)v->fpu + c->off, c->arg, n);
+	fpu_sanitize(v);
+	return n;
+}
+
+/* ------------------------------------------------------------- map */
+
+int xvmx_cmd_map_commit(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	int ret = check_alive(v);
+
+	if (ret)
+		return ret;
+	ret = xvmx_map_commit(&v->mem, c->arg);
+	if (ret > 0)
+		v->onentry |= XE_FLUSH_EPT;
+	return ret < 0 ? ret : 0;
+}
+
+int xvmx_cmd_map_clear(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	if (xvmx_mem_clear(&v->mem))
+		v->onentry |= XE_FLUSH_EPT;
+	return 0;
+}
+
+int xvmx_cmd_map_print(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	return xvmx_mem_print(&v->mem, c->arg, c->len);
+}
+
+/* ------------------------------------------------------------- stats */
+
+int xvmx_cmd_stats(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	char *buf = c->arg;
+	size_t n = 0;
+	unsigned int i;
+	int err = check_alive(v);
+
+	if (err)
+		return err;
+	for (i = 0; i < XVMX_EXIT_REASONS && n < c->len; i++) {
+		const char *name = xvmx_exit_name(i);
+
+		if (!v->stats[i])
+			continue;
+		if (name)
+			n += scnprintf(buf + n, c->len - n, "%s %llu\n", name,
+				       v->stats[i]);
+		else
+			n += scnprintf(buf + n, c->len - n, "?%u %llu\n", i,
+				       v->stats[i]);
+	}
+	return n;
+}

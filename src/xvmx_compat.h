@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xvmx kernel-version shims: every difference between the kernels we build
+ * on (6.1, 6.12, 7.2) lives here, each with the versions it covers.
+ * ../shared/COMPAT-NOTES.md lists which helpers a non-KVM module may use.
+ */
+#ifndef XVMX_COMPAT_H
+#define XVMX_COMPAT_H
+
+#include <linux/version.h>
+#include <asm/tlbflush.h>
+
+/*
+ * CR4.VMXE must go through the kernel's CR4 shadow, or Linux rewrites CR4
+ * from the shadow and clears VMXE under live VMX operation (#GP).
+ * 6.1, 6.12: cr4_set_bits()/cr4_clear_bits() (cr4_update_irqsoff exported).
+ * 7.x: cr4_update_irqsoff is KVM-only and the kernel's virtualization core
+ * owns VMXON; xvmx does not support it yet (see Documentation/vmx.rst).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#error "xvmx: kernels from 6.19 on keep CR4.VMXE to KVM; not supported yet"
+#endif
+
+static inline void xvmx_cr4_set_vmxe(void)
+{
+	cr4_set_bits(X86_CR4_VMXE);
+}
+
+static inline void xvmx_cr4_clear_vmxe(void)
+{
+	cr4_clear_bits(X86_CR4_VMXE);
+}
+
+#endif /* XVMX_COMPAT_H */

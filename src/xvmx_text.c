@@ -1,0 +1,853 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmx text layer: the interface tables (registers, exit reasons,
+ * exceptions, ctl commands) and the parsers/printers of every text format
+ * of SPEC.md. Shared verbatim by the module, the unit tests, the fuzzers and
+ * vmxctl: no allocation, no state but const tables, never reads past len.
+ */
+#include "xvmx_text.h"
+#include "vmx_vmcs.h"
+
+#define PAGE_MASK_4K	0xfffULL
+#define PAGE_4K		0x1000ULL
+
+/* ---------------------------------------------------------------- output */
+
+/* snprintf-style accumulator: counts what it would write, never overruns. */
+struct pbuf {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static __printf(2, 3) void pb_printf(struct pbuf *pb, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room = pb->len < pb->size ? pb->size - pb->len : 0;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? pb->buf + pb->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		pb->len += n;
+}
+
+static void pb_putc(struct pbuf *pb, char c)
+{
+	if (pb->len + 1 < pb->size) {
+		pb->buf[pb->len] = c;
+		pb->buf[pb->len + 1] = '\0';
+	} else if (pb->size > 0) {
+		/* out of room: keep what fits, still NUL-terminated */
+		pb->buf[pb->size - 1] = '\0';
+	}
+	pb->len++;
+}
+
+static int pb_done(struct pbuf *pb)
+{
+	if (pb->size > 0 && pb->len == 0)
+		pb->buf[0] = '\0';
+	return (int)pb->len;
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+struct tok {
+	const char *p;
+	size_t len;
+};
+
+static bool is_sep(char c, const char *fs)
+{
+	for (; *fs; fs++)
+		if (c == *fs)
+			return true;
+	return false;
+}
+
+/*
+ * Split buf[0..len) into at most max fields separated by runs of characters
+ * of fs (Plan 9 getfields with multiflag / tokenize: leading, trailing and
+ * repeated separators make no empty fields). Returns the number of fields
+ * found, up to max + 1, so callers can tell "too many" without storing it.
+ */
+static unsigned int split(const char *buf, size_t len, const char *fs,
+			  struct tok *f, unsigned int max)
+{
+	unsigned int n = 0;
+	size_t i = 0, start;
+
+	for (;;) {
+		while (i < len && is_sep(buf[i], fs))
+			i++;
+		if (i == len)
+			return n;
+		if (n == max)
+			return n + 1;
+		start = i;
+		while (i < len && !is_sep(buf[i], fs))
+			i++;
+		f[n].p = buf + start;
+		f[n].len = i - start;
+		n++;
+	}
+}
+
+static bool tok_is(const struct tok *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	return t->len == n && memcmp(t->p, s, n) == 0;
+}
+
+/* ---------------------------------------------------------------- number */
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+static int parse_base(const char *buf, size_t len, unsigned int base,
+		      u64 *val)
+{
+	u64 v = 0;
+	size_t i;
+	int d;
+
+	if (len == 0)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		d = digit_value(buf[i]);
+		if (d >= (int)base)
+			return -EINVAL;
+		if (v > (~0ULL - d) / base)
+			return -EINVAL;	/* overflow past 64 bits */
+		v = v * base + d;
+	}
+	*val = v;
+	return 0;
+}
+
+int xvmx_parse_u64(const char *buf, size_t len, u64 *val)
+{
+	if (len == 0)
+		return -EINVAL;
+	if (buf[0] != '0' || len == 1)
+		return parse_base(buf, len, 10, val);
+	if (buf[1] == 'x' || buf[1] == 'X')
+		return parse_base(buf + 2, len - 2, 16, val);
+	return parse_base(buf + 1, len - 1, 8, val);
+}
+
+static int parse_u32(const char *buf, size_t len, u32 *val)
+{
+	u64 v;
+
+	if (xvmx_parse_u64(buf, len, &v) < 0 || v > 0xffffffffULL)
+		return -EINVAL;
+	*val = (u32)v;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- status */
+
+static const char *const state_names[] = {
+	[XVMX_INACTIVE]	= "inactive",
+	[XVMX_INIT]	= "init",
+	[XVMX_READY]	= "ready",
+	[XVMX_RUNNING]	= "running",
+	[XVMX_ENDING]	= "ending",
+	[XVMX_DEAD]	= "dead",
+};
+
+/*
+ * The dead message is always quoted (Plan 9 %q would leave a plain word
+ * bare): SPEC shows `dead 'message'`, and a fixed shape is easier on
+ * scripts; tokenize(2) and rc read both the same. Control characters are
+ * printed as '?' so that status stays one line.
+ */
+int xvmx_print_status(char *buf, size_t size, enum xvmx_state st,
+		      const char *msg)
+{
+	struct pbuf pb = { buf, size, 0 };
+
+	if ((unsigned int)st >= ARRAY_SIZE(state_names)) {
+		pb_printf(&pb, "?%d\n", (int)st);
+		return pb_done(&pb);
+	}
+	pb_printf(&pb, "%s", state_names[st]);
+	if (st == XVMX_DEAD) {
+		pb_printf(&pb, " '");
+		for (; msg && *msg; msg++) {
+			unsigned char c = *msg;
+
+			if (c == '\'')
+				pb_putc(&pb, '\'');
+			pb_putc(&pb, c < 0x20 || c == 0x7f ? '?' : c);
+		}
+		pb_putc(&pb, '\'');
+	}
+	pb_putc(&pb, '\n');
+	return pb_done(&pb);
+}
+
+/* ------------------------------------------------------------- registers */
+
+#define VREG(n, sz, f)	{ .name = n, .size = sz, .kind = XREG_VMCS, .field = f }
+#define ROREG(n, sz, f)	{ .name = n, .size = sz, .kind = XREG_VMCS, \
+			  .field = f, .flags = XREG_RO }
+#define GREG(n, g)	{ .name = n, .size = 8, .kind = XREG_GPR, .field = g }
+#define SREG(n, s)	{ .name = n, .size = 8, .kind = XREG_SPECIAL, .field = s }
+/* SPEC "regs": this order is the order `regs` prints. */
+const struct xvmx_reg xvmx_regs[] = {
+	VREG("pc", 8, GUEST_RIP),
+	VREG("sp", 8, GUEST_RSP),
+	VREG("flags", 8, GUEST_RFLAGS),
+	GREG("ax", XGPR_AX),
+	GREG("bx", XGPR_BX),
+	GREG("cx", XGPR_CX),
+	GREG("dx", XGPR_DX),
+	GREG("bp", XGPR_BP),
+	GREG("si", XGPR_SI),
+	GREG("di", XGPR_DI),
+	GREG("r8", XGPR_R8),
+	GREG("r9", XGPR_R9),
+	GREG("r10", XGPR_R10),
+	GREG("r11", XGPR_R11),
+	GREG("r12", XGPR_R12),
+	GREG("r13", XGPR_R13),
+	GREG("r14", XGPR_R14),
+	GREG("r15", XGPR_R15),
+
+	VREG("gdtrbase", 8, GUEST_GDTR_BASE),
+	VREG("gdtrlimit", 4, GUEST_GDTR_LIMIT),
+	VREG("idtrbase", 8, GUEST_IDTR_BASE),
+	VREG("idtrlimit", 4, GUEST_IDTR_LIMIT),
+
+	VREG("cs", 2, GUEST_CS_SELECTOR),
+	VREG("csbase", 8, GUEST_CS_BASE),
+	VREG("cslimit", 4, GUEST_CS_LIMIT),
+	VREG("csperm", 4, GUEST_CS_AR_BYTES),
+	VREG("ds", 2, GUEST_DS_SELECTOR),
+	VREG("dsbase", 8, GUEST_DS_BASE),
+	VREG("dslimit", 4, GUEST_DS_LIMIT),
+	VREG("dsperm", 4, GUEST_DS_AR_BYTES),
+	VREG("es", 2, GUEST_ES_SELECTOR),
+	VREG("esbase", 8, GUEST_ES_BASE),
+	VREG("eslimit", 4, GUEST_ES_LIMIT),
+	VREG("esperm", 4, GUEST_ES_AR_BYTES),
+	VREG("fs", 2, GUEST_FS_SELECTOR),
+	VREG("fsbase", 8, GUEST_FS_BASE),
+	VREG("fslimit", 4, GUEST_FS_LIMIT),
+	VREG("fsperm", 4, GUEST_FS_AR_BYTES),
+	VREG("gs", 2, GUEST_GS_SELECTOR),
+	VREG("gsbase", 8, GUEST_GS_BASE),
+	VREG("gslimit", 4, GUEST_GS_LIMIT),
+	VREG("gsperm", 4, GUEST_GS_AR_BYTES),
+	VREG("ss", 2, GUEST_SS_SELECTOR),
+	VREG("ssbase", 8, GUEST_SS_BASE),
+	VREG("sslimit", 4, GUEST_SS_LIMIT),
+	VREG("ssperm", 4, GUEST_SS_AR_BYTES),
+	VREG("tr", 2, GUEST_TR_SELECTOR),
+	VREG("trbase", 8, GUEST_TR_BASE),
+	VREG("trlimit", 4, GUEST_TR_LIMIT),
+	VREG("trperm", 4, GUEST_TR_AR_BYTES),
+	VREG("ldtr", 2, GUEST_LDTR_SELECTOR),
+	VREG("ldtrbase", 8, GUEST_LDTR_BASE),
+	VREG("ldtrlimit", 4, GUEST_LDTR_LIMIT),
+	VREG("ldtrperm", 4, GUEST_LDTR_AR_BYTES),
+
+	SREG("cr0real", XSPEC_CR0REAL),
+	SREG("cr0fake", XSPEC_CR0FAKE),
+	SREG("cr0mask", XSPEC_CR0MASK),
+	GREG("cr2", XGPR_CR2),
+	VREG("cr3", 8, GUEST_CR3),
+	SREG("cr4real", XSPEC_CR4REAL),
+	SREG("cr4fake", XSPEC_CR4FAKE),
+	SREG("cr4mask", XSPEC_CR4MASK),
+	SREG("pat", XSPEC_PAT),
+	SREG("efer", XSPEC_EFER),
+	SREG("dr0", XSPEC_DR0),
+	SREG("dr1", XSPEC_DR1),
+	SREG("dr2", XSPEC_DR2),
+	SREG("dr3", XSPEC_DR3),
+	SREG("dr6", XSPEC_DR6),
+	VREG("dr7", 8, GUEST_DR7),
+	SREG("xcr0", XSPEC_XCR0),
+
+	ROREG("instructionerror", 4, VM_INSTRUCTION_ERROR),
+	ROREG("exitreason", 4, VM_EXIT_REASON),
+	ROREG("exitqualification", 8, EXIT_QUALIFICATION),
+	ROREG("exitinterruptinfo", 4, VM_EXIT_INTR_INFO),
+	ROREG("exitinterruptcode", 4, VM_EXIT_INTR_ERROR_CODE),
+	ROREG("exitinstructionlen", 4, VM_EXIT_INSTRUCTION_LEN),
+	ROREG("exitinstructioninfo", 4, VMX_INSTRUCTION_INFO),
+	ROREG("exitva", 8, GUEST_LINEAR_ADDRESS),
+	ROREG("exitpa", 8, GUEST_PHYSICAL_ADDRESS),
+	ROREG("idtinterruptinfo", 4, IDT_VECTORING_INFO_FIELD),
+	ROREG("idtinterruptcode", 4, IDT_VECTORING_ERROR_CODE),
+};
+
+const unsigned int xvmx_nregs = ARRAY_SIZE(xvmx_regs);
+
+int xvmx_reg_lookup(const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xvmx_regs); i++)
+		if (strlen(xvmx_regs[i].name) == len &&
+		    memcmp(xvmx_regs[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val)
+{
+	struct pbuf pb = { buf, size, 0 };
+
+	pb_printf(&pb, "%s 0x%0*llx\n", r->name, 2 * r->size,
+		  (unsigned long long)val);
+	return pb_done(&pb);
+}
+
+static bool fits(u64 val, unsigned int size)
+{
+	return size >= 8 || (val >> (8 * size)) == 0;
+}
+
+int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
+		    struct xvmx_regset *out, const char **err)
+{
+	struct tok f[2];
+	size_t pos = 0, end;
+	unsigned int nf;
+	u64 val;
+	int idx;
+
+	out->n = 0;
+	while (pos < len) {
+		for (end = pos; end < len && buf[end] != rs; end++)
+			;
+		if (end == len) {
+			*err = "unterminated record";
+			return -EINVAL;
+		}
+		nf = split(buf + pos, end - pos, fs, f, ARRAY_SIZE(f));
+		pos = end + 1;
+		if (nf == 0)
+			continue;
+		if (nf != 2) {
+			*err = "number of fields wrong";
+			return -EINVAL;
+		}
+		idx = xvmx_reg_lookup(f[0].p, f[0].len);
+		if (idx < 0) {
+			*err = "unknown register";
+			return -EINVAL;
+		}
+		if (xvmx_regs[idx].flags & XREG_RO) {
+			*err = "read-only register";
+			return -EINVAL;
+		}
+		if (xvmx_parse_u64(f[1].p, f[1].len, &val) < 0) {
+			*err = "invalid value";
+			return -EINVAL;
+		}
+		if (!fits(val, xvmx_regs[idx].size)) {
+			*err = "value too wide for register";
+			return -EINVAL;
+		}
+		if (out->n >= XVMX_REGSET_MAX) {
+			*err = "too many registers";
+			return -EINVAL;
+		}
+		out->v[out->n].idx = idx;
+		out->v[out->n].val = val;
+		out->n++;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------- map */
+
+/* Memory type names indexed by the SDM encoding (SDM 11.3, 28.3.7). */
+static const char *const mem_types[8] = {
+	[0] = "uc", [1] = "wc", [4] = "wt", [5] = "wp", [6] = "wb",
+};
+
+static int parse_access(const struct tok *t, u8 *access)
+{
+	size_t i;
+	u8 bit;
+
+	*access = 0;
+	for (i = 0; i < t->len; i++) {
+		switch (t->p[i]) {
+		case 'r':
+			bit = XMAP_R;
+			break;
+		case 'w':
+			bit = XMAP_W;
+			break;
+		case 'x':
+			bit = XMAP_X;
+			break;
+		case '-':
+			continue;
+		default:
+			return -EINVAL;
+		}
+		if (*access & bit)
+			return -EINVAL;
+		*access |= bit;
+	}
+	return 0;
+}
+
+static int parse_cache(const struct tok *t, u8 *memtype, bool *ignore_pat)
+{
+	unsigned int i;
+
+	if (t->len != 2 && !(t->len == 3 && t->p[2] == '!'))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(mem_types); i++) {
+		if (mem_types[i] && memcmp(mem_types[i], t->p, 2) == 0) {
+			*memtype = i;
+			*ignore_pat = t->len == 3;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A page-aligned guest-physical address below 2^48 (SPEC "map"). */
+static int parse_gpa(const struct tok *t, u64 *gpa)
+{
+	if (xvmx_parse_u64(t->p, t->len, gpa) < 0 || (*gpa & PAGE_MASK_4K) ||
+	    *gpa >= XVMX_GPA_LIMIT)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A segment is a plain name (/dev/shm/NAME) or an absolute path (SPEC
+ * "map"); a relative name with a '/' (../x) would escape /dev/shm, and a
+ * NUL would cut the name the module opens short, so both are refused.
+ */
+static int parse_segment(const struct tok *t, char *seg)
+{
+	if (t->len >= XVMX_SEG_MAX)
+		return -EINVAL;
+	if (memchr(t->p, '\0', t->len))
+		return -EINVAL;
+	if (t->p[0] != '/') {
+		if (memchr(t->p, '/', t->len) || tok_is(t, ".") ||
+		    tok_is(t, ".."))
+			return -EINVAL;
+	}
+	memcpy(seg, t->p, t->len);
+	seg[t->len] = '\0';
+	return 0;
+}
+
+/* A page-aligned offset such that offset + size does not wrap. */
+static int parse_offset(const struct tok *t, u64 size, u64 *off)
+{
+	if (xvmx_parse_u64(t->p, t->len, off) < 0 || (*off & PAGE_MASK_4K) ||
+	    *off + size < *off)
+		return -EINVAL;
+	return 0;
+}
+
+int xvmx_parse_map_line(const char *buf, size_t len,
+			struct xvmx_map_line *out, const char **err)
+{
+	struct tok f[6];
+	unsigned int nf;
+
+	memset(out, 0, sizeof(*out));
+	nf = split(buf, len, " \t", f, ARRAY_SIZE(f));
+	if (nf != 4 && nf != 6) {
+		*err = "number of fields wrong";
+		return -EINVAL;
+	}
+	if (parse_access(&f[0], &out->access) < 0) {
+		*err = "invalid access field";
+		return -EINVAL;
+	}
+	/* Only "---" lines have 4 fields; the seed read a 6th one anyway. */
+	out->unmap = out->access == 0;
+	if (nf != (out->unmap ? 4 : 6)) {
+		*err = "number of fields wrong";
+		return -EINVAL;
+	}
+	if (parse_cache(&f[1], &out->memtype, &out->ignore_pat) < 0) {
+		*err = "invalid memory type";
+		return -EINVAL;
+	}
+	if (parse_gpa(&f[2], &out->lo) < 0) {
+		*err = "invalid low guest physical address";
+		return -EINVAL;
+	}
+	if (parse_gpa(&f[3], &out->hi) < 0 || out->hi <= out->lo) {
+		*err = "invalid high guest physical address";
+		return -EINVAL;
+	}
+	if (out->unmap)
+		return 0;
+	if (parse_segment(&f[4], out->seg) < 0) {
+		*err = "invalid segment name";
+		return -EINVAL;
+	}
+	if (parse_offset(&f[5], out->hi - out->lo, &out->off) < 0) {
+		*err = "invalid offset";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int xvmx_print_map_line(char *buf, size_t size,
+			const struct xvmx_map_line *m)
+{
+	struct pbuf pb = { buf, size, 0 };
+	const char *mt = mem_types[m->memtype & 7];
+
+	pb_printf(&pb, "%c%c%c %s%s 0x%llx 0x%llx",
+		  m->access & XMAP_R ? 'r' : '-',
+		  m->access & XMAP_W ? 'w' : '-',
+		  m->access & XMAP_X ? 'x' : '-',
+		  mt ? mt : "??", m->ignore_pat ? "!" : "",
+		  (unsigned long long)m->lo, (unsigned long long)m->hi);
+	if (!m->unmap)
+		pb_printf(&pb, " %s 0x%llx", m->seg,
+			  (unsigned long long)m->off);
+	pb_putc(&pb, '\n');
+	return pb_done(&pb);
+}
+
+/* ---------------------------------------------------------------- events */
+
+/* Exception names indexed by vector (SDM 6.3.1, table 6-1). */
+static const char *const exc_names[32] = {
+	[0] = "#de", [1] = "#db", [3] = "#bp", [4] = "#of", [5] = "#br",
+	[6] = "#ud", [7] = "#nm", [8] = "#df", [10] = "#ts", [11] = "#np",
+	[12] = "#ss", [13] = "#gp", [14] = "#pf", [16] = "#mf", [17] = "#ac",
+	[18] = "#mc", [19] = "#xm", [20] = "#ve",
+};
+
+const char *xvmx_exc_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(exc_names) ? exc_names[v] : NULL;
+}
+
+/* Vectors that push an error code (SDM 6.3.1; 21 is #CP). */
+static bool exc_has_code(unsigned int v)
+{
+	return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21;
+}
+
+/*
+ * Decisions where SPEC is silent, each to turn what would be a failed VM
+ * entry (a dead vCPU) into EINVAL at the write:
+ * - vectors are decimal, as `#N` and `*ack N` print them;
+ * - `#N` is a hardware exception, so N <= 31 (SDM 26.2.1.3); `#2` is the
+ *   NMI and is injected with the NMI type, which SDM 26.2.1.3 requires for
+ *   vector 2 to behave as one;
+ * - `#3`/`#4` like `#bp`/`#of` are software exceptions (type 6), as INT3
+ *   and INTO raise them; their ilen defaults to 1, the length of both
+ *   instructions, and may be 1..15 (0 needs IA32_VMX_MISC[30]);
+ * - ilen is refused for events that are not software exceptions, where
+ *   the CPU would ignore it;
+ * - a code is refused for vectors that never push one (SDM 26.2.1.3: the
+ *   deliver-error-code bit must be 0 for them).
+ */
+int xvmx_parse_event(const char *buf, size_t len, struct xvmx_event *ev,
+		     const char **err)
+{
+	struct tok f[3];
+	unsigned int nf = 0, v, type;
+	size_t i, start = 0;
+	u64 n;
+
+	memset(ev, 0, sizeof(*ev));
+	/* split on ',' keeping empty fields: "name,,ilen" skips the code */
+	for (i = 0; i <= len; i++) {
+		if (i < len && buf[i] != ',')
+			continue;
+		if (nf == ARRAY_SIZE(f)) {
+			*err = "junk after event";
+			return -EINVAL;
+		}
+		f[nf].p = buf + start;
+		f[nf].len = i - start;
+		nf++;
+		start = i + 1;
+	}
+	if (f[0].len == 0) {
+		*err = "empty event";
+		return -EINVAL;
+	}
+	for (v = 0; v < ARRAY_SIZE(exc_names); v++)
+		if (exc_names[v] && tok_is(&f[0], exc_names[v]))
+			break;
+	if (v < ARRAY_SIZE(exc_names)) {
+		type = XEV_TYPE_HW;
+	} else if (f[0].p[0] == '#') {
+		if (parse_base(f[0].p + 1, f[0].len - 1, 10, &n) < 0) {
+			*err = "unknown exception";
+			return -EINVAL;
+		}
+		if (n > 31) {
+			*err = "exception vector out of range";
+			return -EINVAL;
+		}
+		v = n;
+		type = XEV_TYPE_HW;
+	} else {
+		if (parse_base(f[0].p, f[0].len, 10, &n) < 0) {
+			*err = "unknown event";
+			return -EINVAL;
+		}
+		if (n > 255) {
+			*err = "vector out of range";
+			return -EINVAL;
+		}
+		v = n;
+		type = XEV_TYPE_EXT;
+	}
+	if (type == XEV_TYPE_HW && v == 2)
+		type = XEV_TYPE_NMI;
+	if (type == XEV_TYPE_HW && (v == 3 || v == 4)) {
+		type = XEV_TYPE_SW;
+		ev->ilen = 1;
+	}
+	ev->info = XEV_VALID | XEV_TYPE(type) | v;
+
+	if (nf >= 2 && (f[1].len > 0 || nf == 2)) {
+		if (parse_u32(f[1].p, f[1].len, &ev->code) < 0) {
+			*err = "invalid error code";
+			return -EINVAL;
+		}
+		if (type != XEV_TYPE_HW || !exc_has_code(v)) {
+			*err = "event has no error code";
+			return -EINVAL;
+		}
+		ev->info |= XEV_HAS_CODE;
+	}
+	if (nf == 3) {
+		if (parse_u32(f[2].p, f[2].len, &ev->ilen) < 0 ||
+		    ev->ilen < 1 || ev->ilen > 15) {
+			*err = "invalid instruction length";
+			return -EINVAL;
+		}
+		if (type != XEV_TYPE_SW) {
+			*err = "ilen only for software exceptions";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Exit reason names (SDM Appendix C). SPEC's list marks the unused numbers
+ * 35, 38 and 42 in parentheses after their neighbours; they print as ?N.
+ */
+static const char *const exit_names[XVMX_EXIT_REASONS] = {
+	[0] = "exc", [1] = "extirq", [2] = "triplef", [3] = "initsig",
+	[4] = "sipi", [5] = "smiio", [6] = "smiother", [7] = "irqwin",
+	[8] = "nmiwin", [9] = "taskswitch", [10] = ".cpuid", [11] = ".getsec",
+	[12] = ".hlt", [13] = ".invd", [14] = ".invlpg", [15] = ".rdpmc",
+	[16] = ".rdtsc", [17] = ".rsm", [18] = ".vmcall", [19] = ".vmclear",
+	[20] = ".vmlaunch", [21] = ".vmptrld", [22] = ".vmptrst",
+	[23] = ".vmread", [24] = ".vmresume", [25] = ".vmwrite",
+	[26] = ".vmxoff", [27] = ".vmxon", [28] = "movcr", [29] = ".movdr",
+	[30] = "io", [31] = ".rdmsr", [32] = ".wrmsr", [33] = "entrystate",
+	[34] = "entrymsr", [36] = ".mwait", [37] = "monitortrap",
+	[39] = ".monitor", [40] = ".pause", [41] = "mcheck", [43] = "tpr",
+	[44] = "apicacc", [45] = "eoi", [46] = "gdtr_idtr", [47] = "ldtr_tr",
+	[48] = "eptfault", [49] = "eptinval", [50] = ".invept",
+	[51] = ".rdtscp", [52] = "preempt", [53] = ".invvpid",
+	[54] = ".wbinvd", [55] = ".xsetbv", [56] = "apicwrite",
+	[57] = ".rdrand", [58] = ".invpcid", [59] = ".vmfunc", [60] = ".encls",
+	[61] = ".rdseed", [62] = "pmlfull", [63] = ".xsaves",
+	[64] = ".xrstors",
+};
+
+const char *xvmx_exit_name(unsigned int r)
+{
+	return r < ARRAY_SIZE(exit_names) ? exit_names[r] : NULL;
+}
+
+/* ----------------------------------------------------------- exit lines */
+
+/* EPT violation qualification bit 7: guest linear address valid (27.2.1) */
+#define EPT_QUAL_VA_VALID	BIT_ULL(7)
+
+int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
+{
+	struct pbuf pb = { buf, size, 0 };
+	unsigned int basic = e->reason & 0xffff;
+	bool intvalid = e->intinfo & INTR_INFO_VALID;
+	const char *name;
+
+	if (e->reason & XEXIT_ENTRY_FAIL)
+		pb_putc(&pb, '!');
+	if (basic == XEXIT_EXC && intvalid) {
+		name = xvmx_exc_name(e->intinfo & INTR_INFO_VECTOR_MASK);
+		if (name)
+			pb_printf(&pb, "%s", name);
+		else
+			pb_printf(&pb, "#%u",
+				  e->intinfo & INTR_INFO_VECTOR_MASK);
+	} else {
+		name = xvmx_exit_name(basic);
+		if (name)
+			pb_printf(&pb, "%s", name);
+		else
+			pb_printf(&pb, "?%u", basic);
+	}
+	pb_printf(&pb, " 0x%llx pc 0x%llx sp 0x%llx ilen 0x%x iinfo 0x%x",
+		  (unsigned long long)e->qual, (unsigned long long)e->pc,
+		  (unsigned long long)e->sp, e->ilen, e->iinfo);
+	if (intvalid && (e->intinfo & INTR_INFO_HAS_ERROR_CODE))
+		pb_printf(&pb, " excode 0x%x", e->intcode);
+	if (basic == XEXIT_EPT_VIOLATION && (e->qual & EPT_QUAL_VA_VALID))
+		pb_printf(&pb, " va 0x%llx", (unsigned long long)e->va);
+	if (basic == XEXIT_EPT_VIOLATION || basic == XEXIT_EPT_MISCONFIG)
+		pb_printf(&pb, " pa 0x%llx", (unsigned long long)e->pa);
+	if (basic == XEXIT_IO)
+		pb_printf(&pb, " ax 0x%llx", (unsigned long long)e->ax);
+	pb_putc(&pb, '\n');
+	return pb_done(&pb);
+}
+
+int xvmx_print_ack(char *buf, size_t size, unsigned int vector)
+{
+	return snprintf(buf, size, "*ack %u\n", vector);
+}
+
+/* ------------------------------------------------------------------- ctl */
+
+const char *const xvmx_ctl_names[XCTL_NR] = {
+	[XCTL_INIT]	= "init",
+	[XCTL_QUIT]	= "quit",
+	[XCTL_GO]	= "go",
+	[XCTL_STOP]	= "stop",
+	[XCTL_STEP]	= "step",
+	[XCTL_EXC]	= "exc",
+	[XCTL_IRQ]	= "irq",
+	[XCTL_EXTRAP]	= "extrap",
+};
+
+/* Argument counts (words after the command), indexed by command. */
+static const struct {
+	u8 min, max;
+} ctl_args[XCTL_NR] = {
+	[XCTL_INIT]	= { 0, 0 },
+	[XCTL_QUIT]	= { 0, 0 },
+	[XCTL_GO]	= { 0, 1 },	/* name=value;... */
+	[XCTL_STOP]	= { 0, 0 },
+	[XCTL_STEP]	= { 0, 4 },	/* -map addr segment offset */
+	[XCTL_EXC]	= { 1, 1 },	/* EV */
+	[XCTL_IRQ]	= { 0, 1 },	/* [EV] */
+	[XCTL_EXTRAP]	= { 1, 1 },	/* bitmap */
+};
+
+#define CTL_WORDS_MAX	5
+
+static int parse_step(const struct tok *w, unsigned int nargs,
+		      struct xvmx_ctl *out, const char **err)
+{
+	struct xvmx_map_line *m = &out->step.line;
+
+	if (nargs == 0)
+		return 0;
+	if (nargs != 4 || !tok_is(&w[1], "-map")) {
+		*err = "usage: step [-map addr segment offset]";
+		return -EINVAL;
+	}
+	/* hi = lo + 4 KiB must stay below 2^48 like any map line's */
+	if (parse_gpa(&w[2], &m->lo) < 0 ||
+	    m->lo + PAGE_4K >= XVMX_GPA_LIMIT) {
+		*err = "invalid address";
+		return -EINVAL;
+	}
+	if (parse_segment(&w[3], m->seg) < 0) {
+		*err = "invalid segment name";
+		return -EINVAL;
+	}
+	if (parse_offset(&w[4], PAGE_4K, &m->off) < 0) {
+		*err = "invalid offset";
+		return -EINVAL;
+	}
+	m->hi = m->lo + PAGE_4K;
+	m->access = XMAP_R | XMAP_W | XMAP_X;
+	m->memtype = 6;	/* wb */
+	out->step.map = true;
+	return 0;
+}
+
+int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
+		   const char **err)
+{
+	struct tok w[CTL_WORDS_MAX];
+	unsigned int nw, nargs, c;
+
+	memset(out, 0, sizeof(*out));
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (memchr(buf, '\n', len)) {
+		*err = "one command per write";
+		return -EINVAL;
+	}
+	nw = split(buf, len, " \t", w, ARRAY_SIZE(w));
+	if (nw == 0) {
+		*err = "empty command";
+		return -EINVAL;
+	}
+	for (c = 0; c < XCTL_NR; c++)
+		if (tok_is(&w[0], xvmx_ctl_names[c]))
+			break;
+	if (c == XCTL_NR) {
+		*err = "unknown command";
+		return -EINVAL;
+	}
+	nargs = nw - 1;
+	if (nargs < ctl_args[c].min || nargs > ctl_args[c].max) {
+		*err = "wrong number of arguments";
+		return -EINVAL;
+	}
+	out->cmd = c;
+	switch (c) {
+	case XCTL_GO:
+		if (nargs == 0)
+			return 0;
+		return xvmx_parse_regs(w[1].p, w[1].len, ';', "=", &out->go,
+				       err);
+	case XCTL_STEP:
+		return parse_step(w, nargs, out, err);
+	case XCTL_EXC:
+		return xvmx_parse_event(w[1].p, w[1].len, &out->ev, err);
+	case XCTL_IRQ:
+		if (nargs == 0)
+			return 0;
+		out->has_ev = true;
+		return xvmx_parse_event(w[1].p, w[1].len, &out->ev, err);
+	case XCTL_EXTRAP:
+		if (parse_u32(w[1].p, w[1].len, &out->bitmap) < 0) {
+			*err = "invalid bitmap";
+			return -EINVAL;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wait lines: every exit reason with and without its optional fields, the
+ * #N and ?N causes, the '!' of entry failures, and *ack.
+ */
+#include <stdio.h>
+
+#include "unit.h"
+
+/* SPEC "wait", in order 0-64; NULL where SPEC marks a gap (35, 38, 42). */
+static const char *const spec_names[65] = {
+	"exc", "extirq", "triplef", "initsig", "sipi", "smiio", "smiother",
+	"irqwin", "nmiwin", "taskswitch", ".cpuid", ".getsec", ".hlt",
+	".invd", ".invlpg", ".rdpmc", ".rdtsc", ".rsm", ".vmcall", ".vmclear",
+	".vmlaunch", ".vmptrld", ".vmptrst", ".vmread", ".vmresume",
+	".vmwrite", ".vmxoff", ".vmxon", "movcr", ".movdr", "io", ".rdmsr",
+	".wrmsr", "entrystate", "entrymsr", NULL, ".mwait", "monitortrap",
+	NULL, ".monitor", ".pause", "mcheck", NULL, "tpr", "apicacc", "eoi",
+	"gdtr_idtr", "ldtr_tr", "eptfault", "eptinval", ".invept", ".rdtscp",
+	"preempt", ".invvpid", ".wbinvd", ".xsetbv", "apicwrite", ".rdrand",
+	".invpcid", ".vmfunc", ".encls", ".rdseed", "pmlfull", ".xsaves",
+	".xrstors",
+};
+
+static const struct xvmx_exit base = {
+	.qual = 0x12, .pc = 0x1000, .sp = 0x8000, .ilen = 2, .iinfo = 0,
+	.intcode = 0xe, .va = 0x5678, .pa = 0x9000, .ax = 0xabcd,
+};
+
+static void expect(const struct xvmx_exit *e, const char *want)
+{
+	char buf[256];
+	int n = xvmx_print_exit(buf, sizeof(buf), e);
+
+	ck_assert_str_eq(buf, want);
+	ck_assert_int_eq(n, strlen(want));
+}
+
+START_TEST(exit_names_table)
+{
+	unsigned int r;
+
+	for (r = 0; r < 65; r++) {
+		if (spec_names[r])
+			ck_assert_str_eq(xvmx_exit_name(r), spec_names[r]);
+		else
+			ck_assert_ptr_null(xvmx_exit_name(r));
+	}
+	ck_assert_ptr_null(xvmx_exit_name(65));
+	ck_assert_ptr_null(xvmx_exit_name(0xffff));
+	ck_assert_ptr_null(xvmx_exit_name(~0U));
+	ck_assert_uint_eq(XVMX_EXIT_REASONS, 65);
+}
+END_TEST
+
+/* Each reason 0..69 and a few wild ones, plain and as entry failure. */
+START_TEST(exit_every_reason)
+{
+	unsigned int r = _i < 70 ? _i : 0xfffe + (_i - 70);
+	struct xvmx_exit e = base;
+	char want[256], cause[32], extra[128];
+	const char *name = r < 65 ? spec_names[r] : NULL;
+	int fail;
+
+	if (name)
+		snprintf(cause, sizeof(cause), "%s", name);
+	else
+		snprintf(cause, sizeof(cause), "?%u", r);
+	extra[0] = 0;
+	if (r == 30)
+		snprintf(extra, sizeof(extra), " ax 0xabcd");
+	if (r == 49)
+		snprintf(extra, sizeof(extra), " pa 0x9000");
+	if (r == 48)	/* qual 0x12: bit 7 clear, no va */
+		snprintf(extra, sizeof(extra), " pa 0x9000");
+	for (fail = 0; fail < 2; fail++) {
+		e.reason = r | (fail ? XEXIT_ENTRY_FAIL : 0);
+		/* interruption info not valid: never excode, never #N */
+		e.intinfo = XEV_HAS_CODE | 13;
+		snprintf(want, sizeof(want),
+			 "%s%s 0x12 pc 0x1000 sp 0x8000 ilen 0x2 iinfo 0x0%s\n",
+			 fail ? "!" : "", cause, extra);
+		expect(&e, want);
+	}
+}
+END_TEST
+
+START_TEST(exit_exceptions)
+{
+	struct xvmx_exit e = base;
+	unsigned int v = _i;
+	const char *n = xvmx_exc_name(v);
+	char want[256], cause[16];
+
+	e.reason = 0;
+	e.intinfo = XEV_VALID | (3 << 8) | v;
+	if (n)
+		snprintf(cause, sizeof(cause), "%s", n);
+	else
+		snprintf(cause, sizeof(cause), "#%u", v);
+	snprintf(want, sizeof(want),
+		 "%s 0x12 pc 0x1000 sp 0x8000 ilen 0x2 iinfo 0x0\n", cause);
+	expect(&e, want);
+	e.intinfo |= XEV_HAS_CODE;
+	snprintf(want, sizeof(want),
+		 "%s 0x12 pc 0x1000 sp 0x8000 ilen 0x2 iinfo 0x0 excode 0xe\n",
+		 cause);
+	expect(&e, want);
+}
+END_TEST
+
+START_TEST(exit_examples)
+{
+	struct xvmx_exit e = { 0 };
+
+	/* zeros print as 0x0 */
+	e.reason = 12;
+	expect(&e, ".hlt 0x0 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	/* reason 0 without valid info is just "exc" */
+	e.reason = 0;
+	expect(&e, "exc 0x0 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	/* #gp with code 0: excode 0x0 */
+	e.intinfo = 0x80000b0d;
+	expect(&e, "#gp 0x0 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0 excode 0x0\n");
+	/* NMI-type exits name the vector: #2 */
+	e.intinfo = 0x80000202;
+	expect(&e, "#2 0x0 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	/* eptfault with a valid linear address: va and pa, in that order */
+	e = (struct xvmx_exit){ .reason = 48, .qual = 0x181, .pc = 0x1004,
+		.sp = 0x7ff8, .ilen = 3, .iinfo = 0, .va = 0x200000,
+		.pa = 0x200000 };
+	expect(&e, "eptfault 0x181 pc 0x1004 sp 0x7ff8 ilen 0x3 iinfo 0x0 "
+		   "va 0x200000 pa 0x200000\n");
+	e.qual = 0x101;
+	expect(&e, "eptfault 0x101 pc 0x1004 sp 0x7ff8 ilen 0x3 iinfo 0x0 "
+		   "pa 0x200000\n");
+	/* eptinval: pa only, even with qual bit 7 */
+	e.reason = 49;
+	e.qual = 0x80;
+	expect(&e, "eptinval 0x80 pc 0x1004 sp 0x7ff8 ilen 0x3 iinfo 0x0 "
+		   "pa 0x200000\n");
+	/* io: ax, full width */
+	e = (struct xvmx_exit){ .reason = 30, .qual = 0x3f80008,
+		.pc = 0xffffffffffffffffULL, .sp = 0, .ilen = 1,
+		.iinfo = 0xffffffff, .ax = 0xfedcba9876543210ULL };
+	expect(&e, "io 0x3f80008 pc 0xffffffffffffffff sp 0x0 ilen 0x1 "
+		   "iinfo 0xffffffff ax 0xfedcba9876543210\n");
+	/* entry failure: '!' and the reason */
+	e = (struct xvmx_exit){ .reason = 0x80000021, .qual = 3 };
+	expect(&e, "!entrystate 0x3 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	e.reason = 0x80000022;
+	expect(&e, "!entrymsr 0x3 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	/* the upper bits of the reason (bits 16-30) do not change the name */
+	e.reason = 0x08000000 | 10;
+	expect(&e, ".cpuid 0x3 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	e.reason = 35;
+	expect(&e, "?35 0x3 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	e.reason = 65;
+	expect(&e, "?65 0x3 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	e.reason = 0xffff;
+	expect(&e, "?65535 0x3 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0\n");
+	/* a monitor-trap step */
+	e.reason = 37;
+	e.qual = 0;
+	e.pc = 0x1002;
+	expect(&e, "monitortrap 0x0 pc 0x1002 sp 0x0 ilen 0x0 iinfo 0x0\n");
+}
+END_TEST
+
+START_TEST(exit_truncation)
+{
+	struct xvmx_exit e = base;
+	char full[256], buf[256];
+	int n, sz;
+
+	e.reason = 48;
+	e.qual = 0x80;
+	n = xvmx_print_exit(full, sizeof(full), &e);
+	ck_assert_int_eq(n, strlen(full));
+	for (sz = 0; sz <= n + 1; sz++) {
+		memset(buf, 'Z', sizeof(buf));
+		ck_assert_int_eq(xvmx_print_exit(buf, sz, &e), n);
+		if (sz > 0) {
+			ck_assert_uint_eq(strlen(buf), sz - 1 < n ? sz - 1 : n);
+			ck_assert_int_eq(strncmp(buf, full, strlen(buf)), 0);
+		}
+		ck_assert_int_eq(buf[sz], 'Z');
+	}
+	ck_assert_int_eq(xvmx_print_exit(NULL, 0, &e), n);
+}
+END_TEST
+
+START_TEST(exit_ack)
+{
+	char buf[32];
+
+	ck_assert_int_eq(xvmx_print_ack(buf, sizeof(buf), 32), 8);
+	ck_assert_str_eq(buf, "*ack 32\n");
+	xvmx_print_ack(buf, sizeof(buf), 0);
+	ck_assert_str_eq(buf, "*ack 0\n");
+	xvmx_print_ack(buf, sizeof(buf), 255);
+	ck_assert_str_eq(buf, "*ack 255\n");
+	ck_assert_int_eq(xvmx_print_ack(buf, 3, 255), 9);
+	ck_assert_str_eq(buf, "*a");
+}
+END_TEST
+
+Suite *exit_suite(void)
+{
+	Suite *s = suite_create("exit");
+	TCase *tc = tcase_create("print");
+
+	tcase_add_test(tc, exit_names_table);
+	tcase_add_loop_test(tc, exit_every_reason, 0, 72);
+	tcase_add_loop_test(tc, exit_exceptions, 0, 256);
+	tcase_add_test(tc, exit_examples);
+	tcase_add_test(tc, exit_truncation);
+	tcase_add_test(tc, exit_ack);
+	suite_add_tcase(s, tc);
+	return s;
+}

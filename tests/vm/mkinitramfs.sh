@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh -o OUT.cpio [options]: the xvmx test initramfs.
+#   --ko FILE        a module for /modules (xvmx.ko, xvmx_kunit.ko); repeat
+#   --kmod-tree DIR  a built kernel's lib/modules/VER tree (kvm, ...), copied
+#                    to /lib/modules/VER so busybox modprobe finds them
+#   --host-kmods VER:MOD,MOD  modules of an installed kernel (with deps)
+# Always: busybox-static with applet links, tests/vm/init as /init, the
+# suites as /suites, tools/vmxctl as /bin/vmxctl and tests/guests/build/*.bin
+# as /guests when they exist. The archive is an uncompressed newc cpio: the
+# kernel copies it for free, where gunzip costs seconds under Bochs.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+die() { echo "mkinitramfs.sh: $*" >&2; exit 1; }
+
+out=
+kos=()
+trees=()
+hostmods=()
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	-o) out=$2; shift 2 ;;
+	--ko) kos+=("$2"); shift 2 ;;
+	--kmod-tree) trees+=("$2"); shift 2 ;;
+	--host-kmods) hostmods+=("$2"); shift 2 ;;
+	*) die "unknown option $1" ;;
+	esac
+done
+[[ -n $out ]] || die "usage: mkinitramfs.sh -o OUT.cpio [--ko FILE]..."
+
+busybox=/bin/busybox
+[[ -x $busybox ]] && file_is_static=$(ldd "$busybox" 2>&1 || true)
+[[ ${file_is_static:-} == *"not a dynamic"* ]] ||
+	die "$busybox is missing or not static: install busybox-static"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc} \
+	"$stage"/{modules,suites,guests,lib/modules}
+cp "$busybox" "$stage/bin/busybox"
+while read -r applet; do
+	[[ $applet == bin/busybox ]] && continue
+	[[ -e $stage/$applet ]] || ln -s /bin/busybox "$stage/$applet"
+done < <("$busybox" --list-full)
+# The kernel needs a console before /init opens one.
+mknod -m 600 "$stage/dev/console" c 5 1
+mknod -m 666 "$stage/dev/null" c 1 3
+install -m 755 "$here/init" "$stage/init"
+
+for ko in "${kos[@]}"; do
+	install -m 644 "$ko" "$stage/modules/"
+done
+for tree in "${trees[@]}"; do
+	cp -a "$tree" "$stage/lib/modules/"
+done
+for spec in "${hostmods[@]}"; do
+	ver=${spec%%:*}
+	IFS=, read -r -a mods <<<"${spec#*:}"
+	for m in "${mods[@]}"; do
+		while read -r verb path _; do
+			[[ $verb == insmod ]] || continue
+			dst=$stage/${path#/}
+			mkdir -p "$(dirname "$dst")"
+			cp "$path" "$dst"
+		done < <(modprobe -S "$ver" --show-depends "$m")
+	done
+	depmod -b "$stage" "$ver"
+done
+
+install -m 644 "$repo"/tests/vm/suites/*.sh "$stage/suites/"
+if [[ -x $repo/tools/vmxctl ]]; then
+	install -m 755 "$repo/tools/vmxctl" "$stage/bin/vmxctl"
+fi
+if compgen -G "$repo/tests/guests/build/*.bin" >/dev/null; then
+	install -m 644 "$repo"/tests/guests/build/*.bin "$stage/guests/"
+fi
+
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0) >"$out.tmp"
+mv "$out.tmp" "$out"

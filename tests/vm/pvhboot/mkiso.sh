@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkiso.sh VMLINUX INITRD CMDLINE OUT.iso
+#
+# Builds a BIOS-bootable GRUB ISO that boots the uncompressed ELF VMLINUX
+# (e.g. from extract-vmlinux.sh) through pvhstub's multiboot -> PVH path:
+#   multiboot /boot/pvhstub CMDLINE
+#   module    /boot/vmlinux
+#   module    /boot/initrd.img        (left out when INITRD is "" or "-")
+# CMDLINE is the kernel command line, passed through verbatim (one
+# argument; it may be empty).  pvhstub is built first if needed (make -C
+# this directory).  Needs grub-pc-bin, xorriso and mtools.
+#
+# Boot it with e.g.: qemu-system-x86_64 -cdrom OUT.iso -m 512 ...
+# or Bochs: ata0-slave: type=cdrom, path=OUT.iso; boot: cdrom.
+set -euo pipefail
+
+die() { echo "mkiso.sh: $*" >&2; exit 1; }
+
+[[ $# -eq 4 ]] || die "usage: mkiso.sh VMLINUX INITRD CMDLINE OUT.iso"
+vmlinux=$1
+initrd=$2
+cmdline=$3
+out=$4
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+[[ -s $vmlinux ]] || die "no vmlinux at '$vmlinux'"
+[[ $(head -c 4 "$vmlinux" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]] ||
+	die "$vmlinux is not an ELF file (need the uncompressed vmlinux)"
+if [[ $initrd == - ]]; then
+	initrd=
+fi
+[[ -z $initrd || -s $initrd ]] || die "no initrd at '$initrd'"
+# GRUB's parser would split or expand these; keep the interface simple.
+[[ $cmdline != *[\"\'\\\$\;\&\|\`]* ]] ||
+	die "CMDLINE may not contain quotes, backslashes or \$;&|\`"
+command -v grub-mkrescue > /dev/null || die "grub-mkrescue missing (grub-pc-bin, grub-common)"
+command -v xorriso > /dev/null || die "xorriso missing"
+
+make -s -C "$here" > /dev/null
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pvhiso.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/iso/boot/grub"
+cp "$here/build/pvhstub" "$tmp/iso/boot/pvhstub"
+# Hard links where possible: the vmlinux is ~65 MB.
+ln "$vmlinux" "$tmp/iso/boot/vmlinux" 2> /dev/null ||
+	cp "$vmlinux" "$tmp/iso/boot/vmlinux"
+{
+	echo 'set timeout=0'
+	echo 'set default=0'
+	echo 'menuentry "xvmx pvh" {'
+	echo "	multiboot /boot/pvhstub $cmdline"
+	echo '	module /boot/vmlinux'
+	if [[ -n $initrd ]]; then
+		echo '	module /boot/initrd.img'
+	fi
+	echo '}'
+} > "$tmp/iso/boot/grub/grub.cfg"
+if [[ -n $initrd ]]; then
+	ln "$initrd" "$tmp/iso/boot/initrd.img" 2> /dev/null ||
+		cp "$initrd" "$tmp/iso/boot/initrd.img"
+fi
+
+grub-mkrescue --locales= --fonts= --themes= -o "$out.tmp" "$tmp/iso" \
+	> "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; die "grub-mkrescue failed"; }
+mv "$out.tmp" "$out"

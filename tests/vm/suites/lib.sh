@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# TAP helpers for the in-guest suites (busybox sh). Not a suite itself.
+#   . /suites/lib.sh
+#   t_plan 3
+#   t_ok "module loads" insmod /modules/xvmx.ko
+#   t_eq "status after init" "$(cat $X/status)" ready
+#   t_fails "bad command is refused" sh -c 'echo bogus > $X/ctl'
+# Every helper prints exactly one TAP line; diagnostics go out as "# ...".
+
+T_N=0
+T_FAILED=0
+# shellcheck disable=SC2034 # used by the suites that source this
+X=/sys/kernel/debug/xvmx
+
+t_plan() {
+	echo "1..$1"
+}
+
+t_diag() {
+	echo "$*" | sed 's/^/# /'
+}
+
+t_result() { # t_result 0|1 DESCRIPTION
+	T_N=$((T_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		echo "not ok $T_N - $2"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+
+# t_ok DESC CMD...: passes when CMD exits 0; its output is shown on failure.
+t_ok() {
+	_d=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		t_result 0 "$_d"
+	else
+		_rc=$?
+		t_result 1 "$_d"
+		t_diag "command: $* (exit $_rc)"
+		[ -n "$_out" ] && t_diag "$_out"
+	fi
+	return 0
+}
+
+# t_fails DESC CMD...: passes when CMD exits non-zero.
+t_fails() {
+	_d=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		t_result 1 "$_d"
+		t_diag "command: $* unexpectedly succeeded"
+		[ -n "$_out" ] && t_diag "$_out"
+	else
+		t_result 0 "$_d"
+	fi
+	return 0
+}
+
+# t_eq DESC GOT WANT
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_result 0 "$1"
+	else
+		t_result 1 "$1"
+		t_diag "got:  '$2'"
+		t_diag "want: '$3'"
+	fi
+}
+
+# t_match DESC STRING GREP-ERE
+t_match() {
+	if echo "$2" | grep -Eq -- "$3"; then
+		t_result 0 "$1"
+	else
+		t_result 1 "$1"
+		t_diag "got:  '$2'"
+		t_diag "want: /$3/"
+	fi
+}
+
+t_skip() { # t_skip DESC REASON
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
+# The kernel log lines that mean trouble (the verdict checks the whole
+# serial log too; this lets a suite assert on it at a precise point).
+T_BAD_LOG='WARNING:|BUG:|Oops|Call Trace:|general protection|Kernel panic|KASAN|circular locking|recursive locking|inconsistent lock state|stall'
+
+# t_dmesg_clean DESC: passes when the kernel log has none of T_BAD_LOG.
+t_dmesg_clean() {
+	_bad=$(dmesg | grep -E "$T_BAD_LOG")
+	if [ -z "$_bad" ]; then
+		t_result 0 "$1"
+	else
+		t_result 1 "$1"
+		t_diag "$_bad"
+	fi
+}
