@@ -132,6 +132,14 @@ int xvmx_parse_map_line(const char *buf, size_t len,
 int xvmx_print_map_line(char *buf, size_t size,
 			const struct xvmx_map_line *m);
 
+/*
+ * (Added by the text helper.) Reading map lists ranges "merged where
+ * adjacent and identical" (SPEC "map"): if @b starts where @a ends with the
+ * same access, cache, ignore_pat and segment, and its offset continues
+ * @a's, extend @a over @b and return true. Unmap lines never merge.
+ */
+bool xvmx_map_merge(struct xvmx_map_line *a, const struct xvmx_map_line *b);
+
 /* ---------------------------------------------------------------- events */
 
 /* VM-entry interruption information (SDM 24.8.3) */
@@ -156,6 +164,10 @@ struct xvmx_event {
  * ("name,,ilen" skips the code). Names and #N are hardware exceptions,
  * except #bp/#of (vectors 3, 4) which are software exceptions; bare N is an
  * external interrupt. Errors: unknown name, vector > 255, junk, bad numbers.
+ * Also refused, as VM entry would fail on them (SDM 26.2.1.3; details in
+ * xvmx_text.c): #N with N > 31, a code on a vector that pushes none or on a
+ * non-exception, ilen outside 1..15 or on anything but #bp/#of. #2 is
+ * injected as an NMI (type 2); #bp/#of default to ilen 1. N is decimal.
  */
 int xvmx_parse_event(const char *buf, size_t len, struct xvmx_event *ev,
 		     const char **err);

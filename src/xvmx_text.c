@@ -533,6 +533,17 @@ int xvmx_print_map_line(char *buf, size_t size,
 	return pb_done(&pb);
 }
 
+bool xvmx_map_merge(struct xvmx_map_line *a, const struct xvmx_map_line *b)
+{
+	if (a->unmap || b->unmap || a->hi != b->lo ||
+	    a->access != b->access || a->memtype != b->memtype ||
+	    a->ignore_pat != b->ignore_pat ||
+	    strcmp(a->seg, b->seg) != 0 || b->off != a->off + (a->hi - a->lo))
+		return false;
+	a->hi = b->hi;
+	return true;
+}
+
 /* ---------------------------------------------------------------- events */
 
 /* Exception names indexed by vector (SDM 6.3.1, table 6-1). */

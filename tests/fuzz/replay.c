@@ -26,8 +26,8 @@ static int run_file(const char *path)
 		perror(path);
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) < 0) {
+	len = fseek(f, 0, SEEK_END) < 0 ? -1 : ftell(f);
+	if (len < 0 || fseek(f, 0, SEEK_SET) < 0) {
 		perror(path);
 		fclose(f);
 		return -1;

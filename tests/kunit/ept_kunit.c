@@ -536,10 +536,15 @@ static void mem_test_map(struct kunit *test)
 {
 	struct mem_ctx *c = test->priv;
 	struct xvmx_map_line l;
+	char small[10];
 
 	mkline(&l, "rwx", MT_WB, 0, 0x4000, 0);
 	KUNIT_EXPECT_EQ(test, 1, mem_write(test, c, &l, 1));
 	expect_map(test, c, "rwx wb 0x0 0x4000 vm0 0x0\n");
+	/* snprintf semantics: the full length, cut and NUL-terminated. */
+	KUNIT_EXPECT_EQ(test, 26, xvmx_mem_print(&c->mem, small, sizeof(small)));
+	KUNIT_EXPECT_STREQ(test, "rwx wb 0x", small);
+	KUNIT_EXPECT_EQ(test, 26, xvmx_mem_print(&c->mem, NULL, 0));
 	expect_leaf(test, c, 0, 0, 0x37);
 	expect_leaf(test, c, 0x3000, 3, 0x37);
 	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_mem_lookup_leaf(&c->mem, 0x4000));
@@ -649,8 +654,16 @@ static void mem_test_page_refs(struct kunit *test)
 	struct mem_ctx *c = test->priv;
 	struct xvmx_map_line l;
 	struct page *p;
+	pgoff_t i;
 	int base;
 
+	/*
+	 * A new shmem page is also referenced by a per-CPU LRU batch until
+	 * that drains; allocate every page first so no new page (and no
+	 * drain) comes between the counts below.
+	 */
+	for (i = 0; i < SEG_PAGES; i++)
+		seg_pa(c, i);
 	p = shmem_read_mapping_page(c->seg->f_mapping, 1);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
 	base = page_count(p);
@@ -756,6 +769,74 @@ static void mem_test_step(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->pinned0 + 2, xvmx_map_pinned_pages());
 }
 
+/* Segment names that never reach the file system, and missing files. */
+static void mem_test_seg_names(struct kunit *test)
+{
+	static const struct {
+		const char *seg;
+		int ret;
+	} cases[] = {
+		{ "a/b", -EINVAL },
+		{ ".", -EINVAL },
+		{ "..", -EINVAL },
+		{ "", -EINVAL },
+		{ "/xvmx-kunit-no-such-file", -ENOENT },
+		{ "xvmx-kunit-no-such-segment", -ENOENT },
+	};
+	struct mem_ctx *c = test->priv;
+	struct xvmx_map_batch *b;
+	struct xvmx_map_line l;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *err = NULL;
+		int ret;
+
+		mkline(&l, "rw-", MT_WB, 0, 0x1000, 0);
+		strscpy(l.seg, cases[i].seg, sizeof(l.seg));
+		ret = xvmx_map_prepare(&c->mem, &l, 1, &b, &err);
+		/* No /dev/shm where the test runs: ENOENT is fine too. */
+		if (cases[i].ret == -ENOENT)
+			KUNIT_EXPECT_TRUE_MSG(test, ret == -ENOENT,
+					      "%s: %d", cases[i].seg, ret);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, cases[i].ret, ret, "%s",
+					    cases[i].seg);
+		KUNIT_EXPECT_NOT_NULL(test, err);
+		KUNIT_EXPECT_NULL(test, b);
+	}
+	KUNIT_EXPECT_EQ(test, c->pinned0, xvmx_map_pinned_pages());
+}
+
+/* Write seals and write mappings exclude each other, as with mmap. */
+static void mem_test_seals(struct kunit *test)
+{
+	struct mem_ctx *c = test->priv;
+	struct address_space *mapping = c->seg->f_mapping;
+	unsigned int *seals = &SHMEM_I(file_inode(c->seg))->seals;
+	struct xvmx_map_batch *b;
+	struct xvmx_map_line l;
+	const char *err;
+
+	/* While mapped writable, F_SEAL_WRITE would be refused (EBUSY). */
+	mkline(&l, "rw-", MT_WB, 0, 0x1000, 0);
+	KUNIT_EXPECT_EQ(test, 1, mem_write(test, c, &l, 1));
+	KUNIT_EXPECT_EQ(test, -EBUSY, mapping_deny_writable(mapping));
+	xvmx_mem_clear(&c->mem);
+	KUNIT_ASSERT_EQ(test, 0, mapping_deny_writable(mapping));
+	mapping_allow_writable(mapping);
+
+	/* A write-sealed memfd maps read-only only. */
+	*seals |= F_SEAL_FUTURE_WRITE;
+	KUNIT_EXPECT_EQ(test, -EPERM,
+			xvmx_map_prepare_files(&c->mem, &l, &c->seg, 1, &b,
+					       &err));
+	mkline(&l, "r-x", MT_WB, 0, 0x1000, 0);
+	KUNIT_EXPECT_EQ(test, 1, mem_write(test, c, &l, 1));
+	*seals &= ~F_SEAL_FUTURE_WRITE;
+	KUNIT_EXPECT_EQ(test, c->pinned0 + 1, xvmx_map_pinned_pages());
+}
+
 static struct kunit_case mem_cases[] = {
 	KUNIT_CASE(mem_test_map),
 	KUNIT_CASE(mem_test_split),
@@ -766,6 +847,8 @@ static struct kunit_case mem_cases[] = {
 	KUNIT_CASE(mem_test_all_or_nothing),
 	KUNIT_CASE(mem_test_commit_enomem),
 	KUNIT_CASE(mem_test_step),
+	KUNIT_CASE(mem_test_seg_names),
+	KUNIT_CASE(mem_test_seals),
 	{}
 };
 

@@ -2,6 +2,8 @@
 /*
  * check runner for the text layer, plus the number and status tests.
  */
+#include <errno.h>
+
 #include "unit.h"
 
 /* ---------------------------------------------------------------- number */
@@ -64,6 +66,44 @@ START_TEST(number_embedded_nul)
 }
 END_TEST
 
+/*
+ * Differential: on strings over [0-9a-fxX] (no sign or space, which
+ * strtoull would skip), parse_u64 agrees with a complete strtoull(.., 0).
+ */
+START_TEST(number_vs_strtoull)
+{
+	static const char alphabet[] = "0123456789abcdefABCDEFxX";
+	unsigned long long want;
+	unsigned int seed = 12345, i, k, len;
+	char s[32], *end;
+	u64 v;
+	int rc;
+
+	for (i = 0; i < 200000; i++) {
+		seed = seed * 1103515245 + 12345;
+		len = (seed >> 16) % 24;
+		for (k = 0; k < len; k++) {
+			seed = seed * 1103515245 + 12345;
+			/* mostly digits, so long valid numbers occur */
+			s[k] = alphabet[(seed >> 16) % ((seed & 0x300) ?
+							10 : sizeof(alphabet) - 1)];
+		}
+		if (len > 1 && (seed & 0x3000) == 0x1000)
+			s[1] = 'x';
+		s[len] = 0;
+		errno = 0;
+		want = strtoull(s, &end, 0);
+		rc = u64_of(s, &v);
+		if (len == 0 || *end || errno == ERANGE) {
+			ck_assert_msg(rc == -EINVAL, "accepted \"%s\"", s);
+		} else {
+			ck_assert_msg(rc == 0, "refused \"%s\"", s);
+			ck_assert_uint_eq(v, want);
+		}
+	}
+}
+END_TEST
+
 Suite *number_suite(void)
 {
 	Suite *s = suite_create("number");
@@ -72,6 +112,7 @@ Suite *number_suite(void)
 	tcase_add_loop_test(tc, number_good, 0, ARRAY_SIZE(good_numbers));
 	tcase_add_loop_test(tc, number_bad, 0, ARRAY_SIZE(bad_numbers));
 	tcase_add_test(tc, number_embedded_nul);
+	tcase_add_test(tc, number_vs_strtoull);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -248,9 +248,8 @@ START_TEST(map_errors)
 	const char *err;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
+	for (i = 0; i < ARRAY_SIZE(t); i++)
 		ck_fail_with(map(t[i].in, &m, &err), err, t[i].err);
-	}
 }
 END_TEST
 
@@ -269,6 +268,44 @@ START_TEST(map_nul_and_newline)
 }
 END_TEST
 
+START_TEST(map_merge)
+{
+	struct xvmx_map_line a, b, c;
+	const char *err;
+	char buf[128];
+
+	ck_assert_int_eq(map("rwx wb 0x1000 0x3000 vm0 0x5000", &a, &err), 0);
+	ck_assert_int_eq(map("rwx wb 0x3000 0x4000 vm0 0x7000", &b, &err), 0);
+	c = a;
+	ck_assert(xvmx_map_merge(&c, &b));
+	xvmx_print_map_line(buf, sizeof(buf), &c);
+	ck_assert_str_eq(buf, "rwx wb 0x1000 0x4000 vm0 0x5000\n");
+	/* b before a, a gap, or any difference: no merge, a untouched */
+	c = b;
+	ck_assert(!xvmx_map_merge(&c, &a));
+	ck_assert_mem_eq(&c, &b, sizeof(c));
+	static const char *const differ[] = {
+		"rwx wb 0x4000 0x5000 vm0 0x8000",	/* gap */
+		"rw- wb 0x3000 0x4000 vm0 0x7000",	/* access */
+		"rwx uc 0x3000 0x4000 vm0 0x7000",	/* cache */
+		"rwx wb! 0x3000 0x4000 vm0 0x7000",	/* ignore PAT */
+		"rwx wb 0x3000 0x4000 vm1 0x7000",	/* segment */
+		"rwx wb 0x3000 0x4000 vm0 0x8000",	/* offset */
+		"rwx wb 0x3000 0x4000 vm0 0x6000",	/* offset */
+		"--- wb 0x3000 0x4000",			/* unmap */
+	};
+	for (unsigned int i = 0; i < ARRAY_SIZE(differ); i++) {
+		ck_assert_int_eq(map(differ[i], &b, &err), 0);
+		c = a;
+		ck_assert_msg(!xvmx_map_merge(&c, &b), "merged %s", differ[i]);
+		ck_assert_mem_eq(&c, &a, sizeof(c));
+	}
+	ck_assert_int_eq(map("--- wb 0x1000 0x3000", &c, &err), 0);
+	ck_assert_int_eq(map("--- wb 0x3000 0x4000", &b, &err), 0);
+	ck_assert(!xvmx_map_merge(&c, &b));
+}
+END_TEST
+
 Suite *map_suite(void)
 {
 	Suite *s = suite_create("map");
@@ -281,6 +318,7 @@ Suite *map_suite(void)
 	tcase_add_test(tc, map_segment_limits);
 	tcase_add_test(tc, map_errors);
 	tcase_add_test(tc, map_nul_and_newline);
+	tcase_add_test(tc, map_merge);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -104,7 +104,7 @@ static struct hvm_memmap_table_entry memmap[MAX_MEMMAP]
 	__attribute__((aligned(8)));
 static char cmdline[4096];
 
-/* ---- serial console (COM1, already set up by the BIOS) ---- */
+/* ---- serial console (COM1) ---- */
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -117,6 +117,21 @@ static inline uint8_t inb(uint16_t port)
 
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
+}
+
+/*
+ * 115200 8N1.  Not every BIOS programs COM1 (Bochs' does not: bytes come
+ * out with a 5-bit word length), and Linux reprograms it anyway.
+ */
+static void init_serial(void)
+{
+	outb(0x3f9, 0x00);	/* IER: no interrupts */
+	outb(0x3fb, 0x80);	/* LCR: DLAB */
+	outb(0x3f8, 0x01);	/* DLL: divisor 1 */
+	outb(0x3f9, 0x00);	/* DLM */
+	outb(0x3fb, 0x03);	/* LCR: 8N1 */
+	outb(0x3fa, 0x07);	/* FCR: FIFO on, cleared */
+	outb(0x3fc, 0x03);	/* MCR: DTR, RTS */
 }
 
 static void putc_serial(char c)
@@ -213,8 +228,17 @@ struct range {
 	uint32_t start, len;
 };
 
-static const char *skip_first_word(const char *s)
+/*
+ * GRUB 2 passes only the arguments after the file name; GRUB legacy and
+ * others put the file name first.  Kernel parameters never start with
+ * '/' or '(' (GRUB device syntax), so drop a first word that does.
+ */
+static const char *skip_file_name(const char *s)
 {
+	while (*s == ' ')
+		s++;
+	if (*s != '/' && *s != '(')
+		return s;
 	while (*s && *s != ' ')
 		s++;
 	while (*s == ' ')
@@ -228,7 +252,7 @@ static void copy_cmdline(const struct mb_info *mbi)
 	size_t i;
 
 	if (mbi->flags & MBI_FLAG_CMDLINE)
-		s = skip_first_word((const char *)(uintptr_t)mbi->cmdline);
+		s = skip_file_name((const char *)(uintptr_t)mbi->cmdline);
 	for (i = 0; i < sizeof(cmdline) - 1 && s[i]; i++)
 		cmdline[i] = s[i];
 	cmdline[i] = 0;
@@ -310,6 +334,7 @@ void stub_main(uint32_t magic, struct mb_info *mbi)
 	uint64_t klo = ~0ull, khi = 0;
 	int n_avoid = 0;
 
+	init_serial();
 	puts_serial("pvhstub: start\n");
 	if (magic != MB_BOOTLOADER_MAGIC)
 		fail("not started by a multiboot loader");
