@@ -9,7 +9,9 @@
  *   vCPU kthread, guest not running:     xvmx_map_commit(), xvmx_mem_clear(),
  *                                        xvmx_mem_step_map()/_step_unmap()
  *   any process context:                 xvmx_mem_print(), xvmx_map_batch_free()
- * After commit/clear/step_map/step_unmap report a change, the caller must
+ * Everything here may sleep (mem->lock is a mutex; releasing pages takes
+ * page locks): call it with preemption and interrupts enabled.
+ * After commit/clear/step_map/step_unmap change EPT, the caller must
  * INVEPT (single context, xvmx_mem_eptp()) before the guest runs again.
  */
 #ifndef XVMX_VMX_EPT_H
