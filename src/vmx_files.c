@@ -200,6 +200,10 @@ static int ctl_write(const char *buf, size_t len)
 		ret = xvmx_quit_vcpu(vcpu);
 		break;
 	case XCTL_STEP:
+		if (ctl->step.map && READ_ONCE(vcpu->state) == XVMX_INACTIVE) {
+			ret = -ENXIO;
+			break;
+		}
 		if (ctl->step.map) {
 			ret = xvmx_map_prepare(&vcpu->mem, &ctl->step.line, 1,
 					       &req.stepmap, &err);
@@ -265,6 +269,11 @@ static int map_write(const char *buf, size_t len)
 	}
 	if (!n)
 		goto out_free;
+	/* before opening segments: an inactive vCPU refuses writes (SPEC) */
+	if (READ_ONCE(vcpu->state) == XVMX_INACTIVE) {
+		ret = -ENXIO;
+		goto out_free;
+	}
 	ret = xvmx_map_prepare(&vcpu->mem, lines, n, &batch, &err);
 	if (ret)
 		goto out_free;

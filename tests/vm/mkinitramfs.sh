@@ -7,7 +7,7 @@
 #                    to /lib/modules/VER so busybox modprobe finds them
 #   --host-kmods VER:MOD,MOD  modules of an installed kernel (with deps)
 # Always: busybox-static with applet links, tests/vm/init as /init, the
-# suites as /suites, tools/vmxctl as /bin/vmxctl and tests/guests/build/*.bin
+# suites as /suites, tools/vmxctl as /bin/vmxctl and tests/guests/build/*.{bin,sym}
 # as /guests when they exist. The archive is an uncompressed newc cpio: the
 # kernel copies it for free, where gunzip costs seconds under Bochs.
 set -euo pipefail
@@ -67,6 +67,15 @@ for spec in "${hostmods[@]}"; do
 			cp "$path" "$dst"
 		done < <(modprobe -S "$ver" --show-depends "$m")
 	done
+	moddir=$stage/lib/modules/$ver
+	mkdir -p "$moddir"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		if [[ -f /lib/modules/$ver/$f ]]; then
+			cp "/lib/modules/$ver/$f" "$moddir/"
+		else
+			: >"$moddir/$f"
+		fi
+	done
 	depmod -b "$stage" "$ver"
 done
 
@@ -74,9 +83,9 @@ install -m 644 "$repo"/tests/vm/suites/*.sh "$stage/suites/"
 if [[ -x $repo/tools/vmxctl ]]; then
 	install -m 755 "$repo/tools/vmxctl" "$stage/bin/vmxctl"
 fi
-if compgen -G "$repo/tests/guests/build/*.bin" >/dev/null; then
-	install -m 644 "$repo"/tests/guests/build/*.bin "$stage/guests/"
-fi
+for g in "$repo"/tests/guests/build/*.bin "$repo"/tests/guests/build/*.sym; do
+	[[ -f $g ]] && install -m 644 "$g" "$stage/guests/"
+done
 
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0) >"$out.tmp"

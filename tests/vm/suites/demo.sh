@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
+# xvmx-rig: manual
 # demo: load xvmx and run the hello guest, which prints a greeting through
 # port I/O; vmxctl shows each exit. The output is shown as it happens.
 # shellcheck source=lib.sh
 . /suites/lib.sh
 
-t_plan 4
+t_plan 5
 t_ok "insmod xvmx.ko" insmod /modules/xvmx.ko
 if [ -x /bin/vmxctl ] && [ -f /guests/hello.bin ]; then
 	out=$(timeout 300 vmxctl run /guests/hello.bin 2>&1)

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# errors: every malformed ctl/regs/map write fails with EINVAL and changes
+# nothing (SPEC), the inactive vCPU refuses everything but init with ENXIO,
+# state errors (init twice, go while running), and the kernel log stays
+# quiet about user errors.
+. /suites/lib.sh
+. /suites/guestlib.sh
+
+t_plan 44
+insmod /modules/xvmx.ko
+dmesg -c >/dev/null
+
+# w FILE TEXT: write TEXT (printf format) to FILE in one write; prints the
+# error text (strerror), empty on success. (busybox printf does not report
+# write errors; dd does.)
+w() {
+	# shellcheck disable=SC2059 # TEXT is a format on purpose
+	printf "$2" | dd of="$X/$1" conv=notrunc status=none 2>&1 |
+		sed 's/.*: //'
+}
+r() { dd if="$X/$1" of=/dev/null bs=16 count=1 status=none 2>&1 | sed 's/.*: //'; }
+
+# --- inactive
+t_eq "inactive: regs read fails ENXIO" \
+	"$(r regs)" "No such device or address"
+t_eq "inactive: regs write fails ENXIO" "$(w regs 'pc 0x1000\n')" \
+	"No such device or address"
+t_eq "inactive: map write fails ENXIO" \
+	"$(w map 'rwx wb 0x0 0x1000 vm0 0x0\n')" "No such device or address"
+t_eq "inactive: go fails ENXIO" "$(w ctl 'go\n')" \
+	"No such device or address"
+t_eq "inactive: fpregs read fails ENXIO" \
+	"$(r fpregs)" "No such device or address"
+t_eq "inactive: quit fails ENXIO" "$(w ctl 'quit\n')" \
+	"No such device or address"
+
+g_setup prot32
+t_eq "init twice fails EBUSY" "$(w ctl 'init\n')" \
+	"Device or resource busy"
+
+# --- ctl
+for c in 'bogus' '' 'go pc=1' 'go pc=0x1000; ax=1;' 'stop now' 'init 1' \
+	'quit x' 'exc' 'exc #zz' 'exc 256' 'irq a b' 'extrap' 'extrap 0x1g' \
+	'step -map 0x1001 vm0 0x0' 'step -map' 'go\ngo'; do
+	t_eq "ctl '$c' is EINVAL" "$(w ctl "$c\n")" "Invalid argument"
+done
+
+# --- regs: the whole write is checked first
+before=$(cat "$X/regs")
+t_eq "regs: unknown name" "$(w regs 'ax 0x1\nbogus 0x2\n')" \
+	"Invalid argument"
+t_eq "regs: read-only name" "$(w regs 'ax 0x1\nexitreason 0x2\n')" \
+	"Invalid argument"
+t_eq "regs: value too wide for a selector" "$(w regs 'ax 0x1\ncs 0x10000\n')" \
+	"Invalid argument"
+t_eq "regs: bad number" "$(w regs 'ax 0x1\nbx 12z\n')" "Invalid argument"
+t_eq "regs: three fields" "$(w regs 'ax 0x1 0x2\n')" "Invalid argument"
+t_eq "regs: missing final newline" "$(w regs 'ax 0x1')" "Invalid argument"
+t_eq "regs: invalid PAT" "$(w regs 'ax 0x1\npat 0x2\n')" "Invalid argument"
+t_eq "regs: xcr0 without x87" "$(w regs 'ax 0x1\nxcr0 0x2\n')" \
+	"Invalid argument"
+t_eq "regs: nothing of the bad writes applied" "$(cat "$X/regs")" "$before"
+t_eq "regs: tab-separated write works" "$(w regs 'ax\t0x77\n')" ""
+t_eq "regs: ax set" "$(g_reg ax)" 0x0000000000000077
+
+# --- map
+mb=$(cat "$X/map")
+t_eq "map: repeated access letter" "$(w map 'rrx wb 0x0 0x1000 vm0 0x0\n')" \
+	"Invalid argument"
+t_eq "map: unaligned" "$(w map 'rwx wb 0x10 0x1000 vm0 0x0\n')" \
+	"Invalid argument"
+t_eq "map: reversed" "$(w map 'rwx wb 0x2000 0x1000 vm0 0x0\n')" \
+	"Invalid argument"
+t_eq "map: beyond 2^48" \
+	"$(w map 'rwx wb 0x0 0x1000000000000000 vm0 0x0\n')" "Invalid argument"
+t_eq "map: segment out of bounds" "$(w map 'rwx wb 0x0 0x400000 vm0 0x0\n')" \
+	"Invalid argument"
+t_match "map: no such segment" "$(w map 'rwx wb 0x0 0x1000 nosuch 0x0\n')" \
+	'No such file'
+t_eq "map: write-only is an EPT misconfiguration" \
+	"$(w map '-w- wb 0x0 0x1000 vm0 0x0\n')" "Invalid argument"
+t_eq "map: unchanged by the bad writes" "$(cat "$X/map")" "$mb"
+
+g_quit
+rmmod xvmx
+t_eq "kernel log quiet about user errors" "$(dmesg | grep -v 'xvmx: owning')" ""
+t_dmesg_clean "kernel log clean"
