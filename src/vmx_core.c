@@ -456,7 +456,7 @@ static void vmcs_setup_guest(struct xvmx_vcpu *v)
 
 	memset(&v->gprs, 0, sizeof(v->gprs));
 	memset(v->dr, 0, sizeof(v->dr));
-	v->dr6 = 0xffff0ff0;
+	v->dr6 = DR6_RESERVED;
 	v->xcr0 = XFEATURE_MASK_FP;
 }
 
@@ -838,6 +838,24 @@ static void xvmx_fpu_save_guest(struct xvmx_vcpu *v)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, xvmx_caps.host_xcr0);
 }
 
+/*
+ * Guest DR0-3 and DR6 are not in the VMCS (only DR7 is, SDM 24.4.1): load
+ * them for this run. MOV-DR exits, so the guest cannot change them behind
+ * our back, and an intercepted #DB leaves DR6 alone (SDM 27.1). The host's
+ * breakpoints come back in host_restore().
+ */
+static void xvmx_load_guest_dr(struct xvmx_vcpu *v)
+{
+	if (!(v->dr[0] | v->dr[1] | v->dr[2] | v->dr[3]) &&
+	    v->dr6 == DR6_RESERVED)
+		return;
+	set_debugreg(v->dr[0], 0);
+	set_debugreg(v->dr[1], 1);
+	set_debugreg(v->dr[2], 2);
+	set_debugreg(v->dr[3], 3);
+	set_debugreg(v->dr6, 6);
+}
+
 /* Preemption-timer value: bound one stretch of guest time to ~1 ms. */
 static u32 xvmx_timer_value(void)
 {
@@ -863,6 +881,7 @@ static void xvmx_run(struct xvmx_vcpu *v)
 
 	preempt_disable();
 	host_save(&hs);
+	xvmx_load_guest_dr(v);
 	for (;;) {
 		xvmx_prepare_entry(v);
 		if (!xvmx_check_vmcs(v) || v->state != XVMX_RUNNING)
@@ -889,8 +908,10 @@ static void xvmx_run(struct xvmx_vcpu *v)
 		xvmx_fpu_save_guest(v);
 		reason = 0;
 		if (!ret) {
-			v->launched = true;
 			reason = vmcs_read(v, VM_EXIT_REASON);
+			/* a failed VMLAUNCH leaves the VMCS clear (SDM 26.8) */
+			if (!(reason & EXIT_REASON_FAILED_ENTRY))
+				v->launched = true;
 			if ((u16)reason == EXIT_REASON_EXCEPTION_NMI &&
 			    (vmcs_read(v, VM_EXIT_INTR_INFO) &
 			     INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)

@@ -131,6 +131,13 @@ static void range_free(struct xvmx_range *r)
 	kfree(r);
 }
 
+/* Drop the step page: its leaf must be gone already. */
+static void mem_step_release(struct xvmx_mem *mem)
+{
+	range_free(mem->step);
+	mem->step = NULL;
+}
+
 static void range_remove(struct xvmx_mem *mem, struct xvmx_range *r)
 {
 	range_put_pages(mem, r, r->lo, r->hi);
@@ -219,6 +226,7 @@ int xvmx_mem_init(struct xvmx_mem *mem, u64 ept_caps)
 	mutex_init(&mem->lock);
 	INIT_LIST_HEAD(&mem->ranges);
 	mem->nr_pages = 0;
+	mem->step = NULL;
 	return xvmx_ept_init(&mem->ept, &xvmx_ept_page_ops, NULL, ept_caps);
 }
 
@@ -228,11 +236,12 @@ bool xvmx_mem_clear(struct xvmx_mem *mem)
 	bool any;
 
 	mutex_lock(&mem->lock);
-	any = !list_empty(&mem->ranges);
+	any = !list_empty(&mem->ranges) || mem->step;
 	/* Leaves first: pages go back only when no entry points at them. */
 	xvmx_ept_clear_all(&mem->ept);
 	list_for_each_entry_safe(r, tmp, &mem->ranges, link)
 		range_remove(mem, r);
+	mem_step_release(mem);
 	mutex_unlock(&mem->lock);
 	return any;
 }
@@ -623,6 +632,25 @@ out_unlock:
 
 /* ------------------------------------------------------------ step */
 
+/* The committed range holding @gpa, or NULL. */
+static struct xvmx_range *mem_find(struct xvmx_mem *mem, u64 gpa)
+{
+	struct xvmx_range *r;
+
+	list_for_each_entry(r, &mem->ranges, link) {
+		if (r->lo > gpa)
+			break;
+		if (gpa < r->hi)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * The step's page moves from the batch to @mem, so that it stays pinned for
+ * as long as the leaf may point at it, even if the batch is freed first
+ * (a `step` abandoned by a signal); step_unmap or clear releases it.
+ */
 int xvmx_mem_step_map(struct xvmx_mem *mem, struct xvmx_map_batch *b,
 		      struct xvmx_step_save *save)
 {
@@ -633,21 +661,47 @@ int xvmx_mem_step_map(struct xvmx_mem *mem, struct xvmx_map_batch *b,
 		return -EINVAL;
 	r = b->items[0].range;
 	mutex_lock(&mem->lock);
+	ret = -EBUSY;
+	if (mem->step)
+		goto out_unlock;
 	ret = xvmx_ept_populate(&mem->ept, r->lo, r->lo + PAGE_SIZE);
-	if (!ret) {
-		save->gpa = r->lo;
-		save->old = xvmx_ept_swap_leaf(&mem->ept, r->lo,
-				xvmx_ept_leaf(range_hpa(r, 0), r->access,
-					      r->memtype, r->ignore_pat));
-	}
+	if (ret)
+		goto out_unlock;
+	b->items[0].range = NULL;
+	mem->step = r;
+	save->gpa = r->lo;
+	save->old = xvmx_ept_swap_leaf(&mem->ept, r->lo,
+			xvmx_ept_leaf(range_hpa(r, 0), r->access, r->memtype,
+				      r->ignore_pat));
+out_unlock:
 	mutex_unlock(&mem->lock);
 	return ret;
 }
 
+/*
+ * The leaf is rebuilt from the range list rather than from save->old: a map
+ * write or clear may have run while the step was under way, and the old
+ * entry may name a page released since.
+ */
 void xvmx_mem_step_unmap(struct xvmx_mem *mem,
 			 const struct xvmx_step_save *save)
 {
+	struct xvmx_range *r;
+	u64 gpa;
+
 	mutex_lock(&mem->lock);
-	xvmx_ept_swap_leaf(&mem->ept, save->gpa, save->old);
+	if (!mem->step)
+		goto out_unlock;
+	gpa = mem->step->lo;
+	WARN_ON_ONCE(gpa != save->gpa);
+	r = mem_find(mem, gpa);
+	if (r)
+		xvmx_ept_swap_leaf(&mem->ept, gpa,
+			xvmx_ept_leaf(range_hpa(r, XVMX_PAGES(r->lo, gpa)),
+				      r->access, r->memtype, r->ignore_pat));
+	else
+		xvmx_ept_clear_range(&mem->ept, gpa, gpa + PAGE_SIZE);
+	mem_step_release(mem);
+out_unlock:
 	mutex_unlock(&mem->lock);
 }

@@ -127,6 +127,7 @@ struct xvmx_mem {
 	struct xvmx_ept ept;
 	struct list_head ranges;
 	unsigned long nr_pages;	/* pages pinned by committed ranges */
+	struct xvmx_range *step;	/* the `step -map` page, while mapped */
 };
 
 /* Init with the EPT capabilities (MSR_VMX_EPT_VPID_CAP). -ENOMEM. */
@@ -204,10 +205,13 @@ void xvmx_map_batch_free(struct xvmx_map_batch *batch);
 /*
  * `step -map addr segment offset`: map one 4 KiB page for one step.
  * Prepare the one-line batch (access rwx, 4 KiB) with xvmx_map_prepare()
- * in the writer's context; on the kthread, xvmx_mem_step_map() saves the
- * current leaf and installs the batch's page (-ENOMEM: nothing changed);
- * after the step, xvmx_mem_step_unmap() puts the saved leaf back. INVEPT
- * after each; free the batch after step_unmap. No commit/clear in between.
+ * in the writer's context; on the kthread, xvmx_mem_step_map() installs
+ * the batch's page (-ENOMEM, or -EBUSY if a step page is still mapped:
+ * nothing changed) and takes it over from the batch, so freeing the batch
+ * early (an abandoned step) is safe. After the step, xvmx_mem_step_unmap()
+ * rebuilds the leaf from the current ranges (a map write or clear in
+ * between is fine) and releases the page; xvmx_mem_clear() does too.
+ * INVEPT after each. save->old is the leaf the step replaced (debugging).
  */
 struct xvmx_step_save {
 	u64 gpa;

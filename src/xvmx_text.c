@@ -45,10 +45,9 @@ static void pb_putc(struct pbuf *pb, char c)
 	pb->len++;
 }
 
-static int pb_done(struct pbuf *pb)
+/* Every printer writes at least one character, so the buffer is terminated. */
+static int pb_done(const struct pbuf *pb)
 {
-	if (pb->size > 0 && pb->len == 0)
-		pb->buf[0] = '\0';
 	return (int)pb->len;
 }
 

@@ -7,9 +7,10 @@
 #                    to /lib/modules/VER so busybox modprobe finds them
 #   --host-kmods VER:MOD,MOD  modules of an installed kernel (with deps)
 # Always: busybox-static with applet links, tests/vm/init as /init, the
-# suites as /suites, tools/vmxctl as /bin/vmxctl and tests/guests/build/*.{bin,sym}
-# as /guests when they exist. The archive is an uncompressed newc cpio: the
-# kernel copies it for free, where gunzip costs seconds under Bochs.
+# suites as /suites; when they exist, tools/vmxctl and the executables in
+# tests/vm/tools in /bin, tests/guests/build/*.{bin,sym} in /guests.
+# The archive is an uncompressed newc cpio: the kernel copies it for free,
+# where gunzip costs seconds under Bochs.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -83,6 +84,10 @@ install -m 644 "$repo"/tests/vm/suites/*.sh "$stage/suites/"
 if [[ -x $repo/tools/vmxctl ]]; then
 	install -m 755 "$repo/tools/vmxctl" "$stage/bin/vmxctl"
 fi
+# In-VM helper programs (static): tests/vm/tools/NAME, built by run.
+for t in "$repo"/tests/vm/tools/*; do
+	[[ -f $t && -x $t ]] && install -m 755 "$t" "$stage/bin/"
+done
 for g in "$repo"/tests/guests/build/*.bin "$repo"/tests/guests/build/*.sym; do
 	[[ -f $g ]] && install -m 644 "$g" "$stage/guests/"
 done
