@@ -9,6 +9,8 @@ set -euo pipefail
 pkgs=(
 	# module and tools
 	build-essential make gcc binutils pkg-config kmod
+	# tests/vm/pvhboot: 32-bit multiboot stub (gcc -m32)
+	gcc-multilib
 	linux-headers-amd64
 	# host-side unit tests
 	check libfuse3-dev fuse3
@@ -19,15 +21,20 @@ pkgs=(
 	linux-image-amd64
 	# initramfs, boot ISO, emulators
 	busybox-static grub-pc-bin grub-common xorriso mtools
-	bochs bochsbios vgabios bochs-term qemu-system-x86
+	bochs bochsbios vgabios qemu-system-x86
 	# runner, verdict
 	python3 coreutils util-linux procps
 )
 
+# One dpkg-query for all: packages it does not know print nothing.
+declare -A installed
+while read -r p st; do
+	[[ $st == ii* ]] && installed[$p]=1
+done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${pkgs[@]}" \
+	2>/dev/null || true)
 missing=()
 for p in "${pkgs[@]}"; do
-	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	[[ $st == ii* ]] || missing+=("$p")
+	[[ -n ${installed[$p]:-} ]] || missing+=("$p")
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then

@@ -5,7 +5,7 @@
  * Initial state after `init` (32-bit protected mode); no regs writes.
  *
  * Exits, per byte of "Hello from xvmx guest!\n" (23 bytes), in order:
- *  a. io 0x3fd0008 pc 0x1011 sp 0x8000 ilen 0x1
+ *  a. io 0x3fd0008 pc 0x1011 sp 0x8000 ilen 0x1 ax <previous byte; 0x0 first>
  *       in (%dx),%al with dx 0x3fd: 1-byte in (bit 3 set), port in dx,
  *       port 0x3fd.  The test answers with the LSR value in al:
  *       `go ax=0x60;pc=0x1012;` (THR empty + TEMT).  If bit 5 is clear

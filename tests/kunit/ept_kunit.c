@@ -735,31 +735,41 @@ static void mem_test_commit_enomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->pinned0 + 2, xvmx_map_pinned_pages());
 }
 
+static struct xvmx_map_batch *step_batch(struct kunit *test,
+					  struct mem_ctx *c, u64 gpa, u64 off)
+{
+	struct xvmx_map_batch *b = NULL;
+	struct xvmx_map_line l;
+	const char *err;
+
+	mkline(&l, "rwx", MT_WB, gpa, gpa + PAGE_SIZE, off);
+	KUNIT_EXPECT_EQ(test, 0,
+			xvmx_map_prepare_files(&c->mem, &l, &c->seg, 1, &b,
+					       &err));
+	return b;
+}
+
 static void mem_test_step(struct kunit *test)
 {
 	struct mem_ctx *c = test->priv;
 	struct xvmx_step_save save;
 	struct xvmx_map_batch *b;
 	struct xvmx_map_line l;
-	const char *err;
 
 	mkline(&l, "r--", MT_WB, 0, 0x2000, 0);
 	KUNIT_EXPECT_EQ(test, 1, mem_write(test, c, &l, 1));
-	mkline(&l, "rwx", MT_WB, 0x1000, 0x2000, 0x8000);
-	KUNIT_ASSERT_EQ(test, 0,
-			xvmx_map_prepare_files(&c->mem, &l, &c->seg, 1, &b,
-					       &err));
+	b = step_batch(test, c, 0x1000, 0x8000);
+	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, 0, xvmx_mem_step_map(&c->mem, b, &save));
 	expect_leaf(test, c, 0x1000, 8, 0x37);
+	KUNIT_EXPECT_EQ(test, seg_pa(c, 1) | 0x31, save.old);
 	xvmx_mem_step_unmap(&c->mem, &save);
 	expect_leaf(test, c, 0x1000, 1, 0x31);
 	xvmx_map_batch_free(b);
 
 	/* Over an unmapped page, restored to not present. */
-	mkline(&l, "rwx", MT_WB, 0x100000, 0x101000, 0x8000);
-	KUNIT_ASSERT_EQ(test, 0,
-			xvmx_map_prepare_files(&c->mem, &l, &c->seg, 1, &b,
-					       &err));
+	b = step_batch(test, c, 0x100000, 0x8000);
+	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, 0, xvmx_mem_step_map(&c->mem, b, &save));
 	expect_leaf(test, c, 0x100000, 8, 0x37);
 	xvmx_mem_step_unmap(&c->mem, &save);
@@ -767,6 +777,52 @@ static void mem_test_step(struct kunit *test)
 	xvmx_map_batch_free(b);
 	expect_map(test, c, "r-- wb 0x0 0x2000 vm0 0x0\n");
 	KUNIT_EXPECT_EQ(test, c->pinned0 + 2, xvmx_map_pinned_pages());
+}
+
+/* A step abandoned early, a map write or clear in the middle of a step. */
+static void mem_test_step_races(struct kunit *test)
+{
+	struct mem_ctx *c = test->priv;
+	struct xvmx_step_save save, save2;
+	struct xvmx_map_batch *b, *b2;
+	struct xvmx_map_line l;
+
+	mkline(&l, "r--", MT_WB, 0, 0x2000, 0);
+	KUNIT_EXPECT_EQ(test, 1, mem_write(test, c, &l, 1));
+
+	/* The batch freed while mapped: the page stays pinned. */
+	b = step_batch(test, c, 0x1000, 0x8000);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, xvmx_mem_step_map(&c->mem, b, &save));
+	xvmx_map_batch_free(b);
+	KUNIT_EXPECT_EQ(test, c->pinned0 + 3, xvmx_map_pinned_pages());
+	expect_leaf(test, c, 0x1000, 8, 0x37);
+	/* One step page at a time. */
+	b2 = step_batch(test, c, 0x3000, 0x9000);
+	KUNIT_ASSERT_NOT_NULL(test, b2);
+	KUNIT_EXPECT_EQ(test, -EBUSY, xvmx_mem_step_map(&c->mem, b2, &save2));
+	xvmx_map_batch_free(b2);
+
+	/* A map write over the step page, then the step ends. */
+	mkline(&l, "rw-", MT_WB, 0x1000, 0x2000, 0x5000);
+	KUNIT_EXPECT_EQ(test, 1, mem_write(test, c, &l, 1));
+	expect_leaf(test, c, 0x1000, 5, 0x33);
+	xvmx_mem_step_unmap(&c->mem, &save);
+	/* The leaf is the one the map write made, not the stale one. */
+	expect_leaf(test, c, 0x1000, 5, 0x33);
+	KUNIT_EXPECT_EQ(test, c->pinned0 + 2, xvmx_map_pinned_pages());
+
+	/* Clear in the middle of a step: all gone, the end is a no-op. */
+	b = step_batch(test, c, 0x1000, 0x8000);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, xvmx_mem_step_map(&c->mem, b, &save));
+	KUNIT_EXPECT_TRUE(test, xvmx_mem_clear(&c->mem));
+	KUNIT_EXPECT_EQ(test, c->pinned0, xvmx_map_pinned_pages());
+	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_mem_lookup_leaf(&c->mem, 0x1000));
+	xvmx_mem_step_unmap(&c->mem, &save);
+	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_mem_lookup_leaf(&c->mem, 0x1000));
+	xvmx_map_batch_free(b);
+	KUNIT_EXPECT_EQ(test, c->pinned0, xvmx_map_pinned_pages());
 }
 
 /* Segment names that never reach the file system, and missing files. */
@@ -847,6 +903,7 @@ static struct kunit_case mem_cases[] = {
 	KUNIT_CASE(mem_test_all_or_nothing),
 	KUNIT_CASE(mem_test_commit_enomem),
 	KUNIT_CASE(mem_test_step),
+	KUNIT_CASE(mem_test_step_races),
 	KUNIT_CASE(mem_test_seg_names),
 	KUNIT_CASE(mem_test_seals),
 	{}
