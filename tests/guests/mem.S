@@ -32,11 +32,12 @@
  *   address valid; bit 8 set because with paging off every access is
  *   to the translation of a linear address; bit 12 NMI unblocking.
  *   With "advanced VM-exit information for EPT violations" (EPT_VPID_CAP
- *   bit 21, which Bochs' skylake_x reports) bits 9 and 10 may be set:
- *   with CR0.PG=0 every linear address is user-mode and writable.
- *   So, masked with 0x1bf:
- *   an unmapped read is 0x181, a write to an r-only page 0x18a, a fetch
- *   from an rw- page 0x19c; unmasked possibly 0x781/0x78a/0x79c.)
+ *   bit 21) real CPUs also set bits 9 and 10 here, because with CR0.PG=0
+ *   every linear address is user-mode and writable; Bochs (cpu/paging.cc,
+ *   translate_guest_physical) sets 9-11 only with its MBE extension,
+ *   which skylake_x lacks.  So in Bochs: an unmapped read 0x181, a write
+ *   to an r-only page 0x18a, a fetch from an rw- page 0x19c; on hardware
+ *   possibly 0x781/0x78a/0x79c: assert qual & 0x1bf.)
  * The pa/va are the byte addresses, not page-aligned.  ilen is undefined
  * for EPT violations (SDM 27.2.5): don't assert it.
  */

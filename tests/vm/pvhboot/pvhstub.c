@@ -219,7 +219,7 @@ static void zero(uint32_t dst, uint32_t n)
 
 static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
-	return a < b + blen && b < a + alen;
+	return alen && blen && a < b + blen && b < a + alen;
 }
 
 /* ---- the boot ---- */
@@ -279,46 +279,51 @@ static uint32_t build_memmap(const struct mb_info *mbi)
 }
 
 /*
- * Highest page-aligned place below 4 GiB for len bytes inside one RAM
- * region, below limit, clear of every range in avoid[].
+ * Highest page-aligned place for len bytes inside one RAM region, below
+ * limit, clear of every range in avoid[].
  */
 static uint32_t find_high(uint32_t n_map, uint32_t len, uint64_t limit,
 			  const struct range *avoid, int n_avoid)
 {
+	const uint64_t page_mask = ~(uint64_t)(PAGE_SIZE - 1);
 	uint64_t best = 0;
+	int found = 0;
 	uint32_t i;
 
 	for (i = 0; i < n_map; i++) {
 		uint64_t lo = memmap[i].addr, hi = lo + memmap[i].size;
 		uint64_t at;
-		int j, again = 1;
 
 		if (memmap[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
 			continue;
 		if (hi > limit)
 			hi = limit;
-		if (hi < len || hi - len < lo)
+		if (hi < lo + len)
 			continue;
-		at = (hi - len) & ~(uint64_t)(PAGE_SIZE - 1);
-		/* Slide down below anything in the way. */
-		while (again && at >= lo) {
-			again = 0;
-			for (j = 0; j < n_avoid; j++) {
-				if (!overlaps(at, len, avoid[j].start,
-					      avoid[j].len))
-					continue;
-				if (avoid[j].start < len)
-					at = 0;
-				else
-					at = (avoid[j].start - len) &
-					     ~(uint64_t)(PAGE_SIZE - 1);
-				again = 1;
+		/*
+		 * Slide down below whatever is in the way; at strictly
+		 * decreases, so this ends.
+		 */
+		at = (hi - len) & page_mask;
+		while (at >= lo) {
+			int j, hit = -1;
+
+			for (j = 0; j < n_avoid && hit < 0; j++)
+				if (overlaps(at, len, avoid[j].start,
+					     avoid[j].len))
+					hit = j;
+			if (hit < 0) {
+				if (!found || at > best)
+					best = at;
+				found = 1;
+				break;
 			}
+			if (avoid[hit].start < lo + len)
+				break;
+			at = (avoid[hit].start - len) & page_mask;
 		}
-		if (!again && at >= lo && at > best)
-			best = at;
 	}
-	if (!best)
+	if (!found)
 		fail("no room for a module below 4 GiB");
 	return (uint32_t)best;
 }
