@@ -29,10 +29,11 @@ _start:
  * void pvh_enter(uint32_t entry, uint32_t start_info) __attribute__((noreturn))
  *
  * PVH boot ABI (Linux arch/x86/platform/pvh/head.S): 32-bit protected
- * mode, paging off, cs a flat 32-bit code segment, ds/es flat data,
- * tr a 32-bit TSS (base 0, limit 0x67), IF/TF/VM clear, ebx = physical
- * address of struct hvm_start_info.  Our own GDT supplies all of it
- * rather than trusting GRUB's (multiboot says GDTR may be invalid).
+ * mode, cr0 = PE only (ET reads as 1 anyway), cr4 = 0, cs a flat 32-bit
+ * code segment, ds/es flat data, tr a 32-bit TSS (base 0, limit 0x67),
+ * IF/TF/VM clear, ebx = physical address of struct hvm_start_info.  Our
+ * own GDT supplies the segments rather than trusting GRUB's (multiboot
+ * says GDTR may be invalid).
  */
 	.globl	pvh_enter
 pvh_enter:
@@ -48,7 +49,10 @@ pvh_enter:
 	mov	%eax, %ss
 	mov	$0x18, %eax
 	ltr	%ax
+	mov	$0x11, %eax		/* PE|ET */
+	mov	%eax, %cr0
 	xor	%eax, %eax
+	mov	%eax, %cr4
 	push	%eax
 	popf				/* IF, TF, DF, VM clear */
 	jmp	*%edi
