@@ -27,6 +27,7 @@
 #include <asm/asm.h>
 #include <asm/debugreg.h>
 #include <asm/tsc.h>
+#include <asm/trapnr.h>
 #include "xvmx.h"
 #include "xvmx_compat.h"
 
@@ -197,6 +198,12 @@ static const char *xvmx_probe(void)
 
 		rdmsrl(MSR_VMX_TRUE_PROCBASED_CTLS, cap);
 		c->cpu_ctl |= (u32)cap;		/* still must-be-1 bits */
+		c->mtf = (cap >> 32) & CPU_MONITOR_TRAP_FLAG;
+	} else {
+		u64 cap;
+
+		rdmsrl(MSR_VMX_PROCBASED_CTLS, cap);
+		c->mtf = (cap >> 32) & CPU_MONITOR_TRAP_FLAG;
 	}
 
 	rdmsrl(MSR_VMX_PROCBASED_CTLS2, sec);
@@ -700,6 +707,35 @@ static void xvmx_requeue_idt_vectoring(struct xvmx_vcpu *v)
 }
 
 /*
+ * Single-stepping without the monitor trap flag (Bochs' Skylake-X has
+ * none): set RFLAGS.TF for the entry and intercept #DB; the single-step
+ * trap after one instruction exits as #DB with DR6.BS in the exit
+ * qualification (SDM 27.2.1). xvmx_step_tf_disarm() puts RFLAGS, the
+ * exception bitmap and the pending debug exceptions back.
+ */
+static void xvmx_step_tf_arm(struct xvmx_vcpu *v)
+{
+	u64 fl = vmcs_read(v, GUEST_RFLAGS);
+
+	if (!(fl & X86_EFLAGS_TF)) {
+		vmcs_write(v, GUEST_RFLAGS, fl | X86_EFLAGS_TF);
+		v->step_tf = true;
+	}
+	vmcs_write(v, EXCEPTION_BITMAP, v->extrap | BIT(X86_TRAP_DB));
+}
+
+static void xvmx_step_tf_disarm(struct xvmx_vcpu *v)
+{
+	if (v->step_tf) {
+		vmcs_clear_bits(v, GUEST_RFLAGS, X86_EFLAGS_TF);
+		v->step_tf = false;
+	}
+	/* an instruction that exited left the trap pending (SDM 27.3.4) */
+	vmcs_clear_bits(v, GUEST_PENDING_DBG_EXCEPTIONS, DR_STEP);
+	vmcs_write(v, EXCEPTION_BITMAP, v->extrap);
+}
+
+/*
  * Handle one VM exit. Returns true if it ends the run: reported to
  * userspace (state goes to ready) or the vCPU died.
  */
@@ -713,6 +749,21 @@ static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 
 	if (!(reason & EXIT_REASON_FAILED_ENTRY))
 		xvmx_requeue_idt_vectoring(v);
+
+	if ((v->onentry & XE_STEP) && !xvmx_caps.mtf &&
+	    !(reason & EXIT_REASON_FAILED_ENTRY)) {
+		if (basic == EXIT_REASON_EXTERNAL_INTERRUPT ||
+		    basic == EXIT_REASON_PREEMPTION_TIMER ||
+		    (basic == EXIT_REASON_EXCEPTION_NMI &&
+		     (vmcs_read(v, VM_EXIT_INTR_INFO) & INTR_INFO_TYPE_MASK) ==
+		     INTR_TYPE_NMI))
+			return false;	/* not stepped yet: enter again */
+		xvmx_step_tf_disarm(v);
+		if (basic == EXIT_REASON_EXCEPTION_NMI &&
+		    (vmcs_read(v, VM_EXIT_INTR_INFO) & INTR_INFO_VECTOR_MASK) ==
+		    X86_TRAP_DB && (vmcs_read(v, EXIT_QUALIFICATION) & DR_STEP))
+			basic = EXIT_REASON_MONITOR_TRAP_FLAG;
+	}
 
 	if (!(reason & EXIT_REASON_FAILED_ENTRY)) {
 		switch (basic) {
@@ -812,8 +863,12 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 			ctl |= CPU_INTR_WINDOW_EXITING;
 		}
 	}
-	if (v->onentry & XE_STEP)
-		ctl |= CPU_MONITOR_TRAP_FLAG;
+	if (v->onentry & XE_STEP) {
+		if (xvmx_caps.mtf)
+			ctl |= CPU_MONITOR_TRAP_FLAG;
+		else
+			xvmx_step_tf_arm(v);
+	}
 	vmcs_write(v, CPU_BASED_VM_EXEC_CONTROL, ctl);
 }
 

@@ -32,6 +32,7 @@ struct xvmx_caps {
 	u64 ept_vpid;
 	u64 misc;
 	bool preempt_timer;
+	bool mtf;		/* monitor trap flag allowed */
 	u64 host_xcr0;		/* what the guest may enable in XCR0 */
 	u32 mxcsr_mask;		/* MXCSR bits XRSTOR accepts */
 	unsigned int xsave_size;	/* XSAVE image size for host_xcr0 */
@@ -101,6 +102,7 @@ struct xvmx_vcpu {
 	struct xvmx_exit exit;		/* snapshot of the last reported exit */
 	struct xvmx_step_save stepsave;	/* the leaf `step -map` replaced */
 	bool stepmapped;
+	bool step_tf;			/* RFLAGS.TF set by a step */
 	u32 mxcsr_mask;
 	u32 extrap;
 	u64 stats[XVMX_EXIT_REASONS];

@@ -65,6 +65,10 @@ static int file_write(const char *file, int flags, const char *buf,
 
 	if (fd < 0)
 		return -errno;
+	if (!len) {		/* just the open (map clear: O_TRUNC) */
+		close(fd);
+		return 0;
+	}
 	n = write(fd, buf, len);
 	err = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
 	close(fd);
