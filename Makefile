@@ -35,8 +35,9 @@ guests:
 deps:
 	scripts/deps.sh
 
-check:
+check: tools
 	$(MAKE) -C tests/unit check
+	tools/test-vmxctl.sh
 
 vmtest: guests tools
 	tests/vm/run-all
