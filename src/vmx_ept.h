@@ -31,9 +31,10 @@
 #define XVMX_EPT_ADDR_MASK	0x000ffffffffff000ULL	/* bits 51:12 */
 
 /*
- * Where table pages come from. The module uses xvmx_ept_page_ops (zeroed
- * alloc_page(), page_to_phys, phys_to_virt); KUnit passes kmalloc'd pages
- * with a fake physical mapping so that it can count and fail allocations.
+ * Where table pages come from. The module uses xvmx_ept_page_ops
+ * (get_zeroed_page(GFP_KERNEL), virt_to_phys, phys_to_virt); KUnit passes
+ * kmalloc'd pages with a fake physical mapping so that it can count and
+ * fail allocations.
  * alloc returns a zeroed, 4 KiB aligned, 4 KiB table or NULL.
  */
 struct xvmx_ept_ops {

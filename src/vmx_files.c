@@ -17,6 +17,7 @@
 #include <linux/capability.h>
 #include "xvmx.h"
 #include "xvmx_files.h"
+#include "xvmx_9p_dev.h"
 
 /* ------------------------------------------------------------ file layer */
 
@@ -289,6 +290,8 @@ ssize_t xvmx_file_write(struct xvmx_open *o, const char *buf, size_t len,
 {
 	ssize_t ret;
 
+	if (!len)
+		return 0;	/* write(fd, buf, 0) changes nothing */
 	mutex_lock(&o->lock);
 	switch (o->file) {
 	case XF_CTL:
@@ -462,6 +465,7 @@ static const struct file_operations dfs_fops = {
 int xvmx_files_init(void)
 {
 	unsigned int i;
+	int err;
 
 	xvmx_dir = debugfs_create_dir("xvmx", NULL);
 	if (IS_ERR(xvmx_dir))
@@ -470,10 +474,14 @@ int xvmx_files_init(void)
 		debugfs_create_file(xvmx_files[i].name, xvmx_files[i].mode,
 				    xvmx_dir, (void *)&xvmx_files[i],
 				    &dfs_fops);
-	return 0;
+	err = xvmx_9p_init();
+	if (err)
+		debugfs_remove_recursive(xvmx_dir);
+	return err;
 }
 
 void xvmx_files_exit(void)
 {
+	xvmx_9p_exit();
 	debugfs_remove_recursive(xvmx_dir);
 }

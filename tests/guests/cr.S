@@ -44,7 +44,11 @@
  * 10. movcr 0x20 pc 0x1045 sp 0x8000 ilen 0x2
  *       clts with TS host-owned and set in the fake: CLTS (type 2),
  *       CR0.  NEXT = 0x1047.
- * 11. .hlt 0x0 pc 0x1047 sp 0x8000 ilen 0x1   NEXT = 0x1048 (jmp .)
+ * 11. movcr 0x10030 pc 0x104c sp 0x8000 ilen 0x3
+ *       lmsw %ax with ax 1 (PE only): TS 0 differs from the fake (1):
+ *       LMSW (type 3), register operand (bit 6 clear), source data in
+ *       bits 31:16 (0x1).  NEXT = 0x104f.
+ * 12. .hlt 0x0 pc 0x104f sp 0x8000 ilen 0x1   NEXT = 0x1050 (jmp .)
  */
 	.include "guest.inc"
 
@@ -107,6 +111,10 @@ mp_write2:
 	.globl	clts_insn
 clts_insn:
 	clts
+	mov	$1, %eax
+	.globl	lmsw_insn
+lmsw_insn:
+	lmsw	%ax
 	.globl	report_hlt
 report_hlt:
 	hlt

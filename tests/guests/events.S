@@ -29,8 +29,8 @@
  * where the event came in (after_idle: back to the idle exit).
  *
  * Exits, in order, with nothing injected:
- *  1. io 0x800043 pc 0x1044 (idle_out) sp 0x8000 ilen 0x2 ax 0x1d1e
- *       NEXT = after_idle 0x1046, which loops back to this same exit.
+ *  1. io 0x800043 pc 0x1066 (idle_out) sp 0x8000 ilen 0x2 ax 0x1d1e
+ *       NEXT = after_idle 0x1068, which loops back to this same exit.
  *
  * Routines the test enters with `go pc=LABEL;` from the idle exit (all
  * end in `jmp idle`, IF=0 again):

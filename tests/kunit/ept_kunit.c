@@ -481,6 +481,16 @@ static void mkline(struct xvmx_map_line *l, const char *access, u8 mt,
 		strscpy(l->seg, "vm0", sizeof(l->seg));
 }
 
+/* Line arrays live on the heap: ~300 bytes each, too big for the stack. */
+static struct xvmx_map_line *mklines(struct kunit *test, unsigned int n)
+{
+	struct xvmx_map_line *l = kunit_kcalloc(test, n, sizeof(*l),
+						 GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	return l;
+}
+
 /* Prepare and commit lines on c->seg; returns commit's result. */
 static int mem_write(struct kunit *test, struct mem_ctx *c,
 		     const struct xvmx_map_line *lines, unsigned int n)
@@ -504,8 +514,11 @@ static int mem_write(struct kunit *test, struct mem_ctx *c,
 static void expect_map(struct kunit *test, struct mem_ctx *c,
 		       const char *want)
 {
-	char buf[512];
-	int len = xvmx_mem_print(&c->mem, buf, sizeof(buf));
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	int len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = xvmx_mem_print(&c->mem, buf, 512);
 
 	KUNIT_EXPECT_EQ(test, (int)strlen(want), len);
 	KUNIT_EXPECT_STREQ(test, want, buf);
@@ -555,7 +568,7 @@ static void mem_test_map(struct kunit *test)
 static void mem_test_split(struct kunit *test)
 {
 	struct mem_ctx *c = test->priv;
-	struct xvmx_map_line l[2];
+	struct xvmx_map_line *l = mklines(test, 2);
 
 	mkline(&l[0], "rwx", MT_WB, 0, 0x8000, 0);
 	mkline(&l[1], "r--", MT_UC, 0x2000, 0x4000, 0x8000);
@@ -584,7 +597,7 @@ static void mem_test_split(struct kunit *test)
 static void mem_test_merge(struct kunit *test)
 {
 	struct mem_ctx *c = test->priv;
-	struct xvmx_map_line l[3];
+	struct xvmx_map_line *l = mklines(test, 3);
 
 	mkline(&l[0], "rw-", MT_WB, 0, 0x2000, 0);
 	mkline(&l[1], "rw-", MT_WB, 0x2000, 0x3000, 0x2000);
@@ -634,7 +647,7 @@ static void mem_test_unmap(struct kunit *test)
 static void mem_test_batch_order(struct kunit *test)
 {
 	struct mem_ctx *c = test->priv;
-	struct xvmx_map_line l[3];
+	struct xvmx_map_line *l = mklines(test, 3);
 
 	mkline(&l[0], "rwx", MT_WB, 0, 0x4000, 0);
 	mkline(&l[1], "---", MT_WB, 0x1000, 0x2000, 0);
@@ -690,7 +703,7 @@ static void mem_test_all_or_nothing(struct kunit *test)
 	struct mem_ctx *c = test->priv;
 	struct file *files[2] = { c->seg, c->seg };
 	struct xvmx_map_batch *b = NULL;
-	struct xvmx_map_line l[2];
+	struct xvmx_map_line *l = mklines(test, 2);
 	const char *err = NULL;
 
 	mkline(&l[0], "rwx", MT_WB, 0, 0x4000, 0);
@@ -716,7 +729,7 @@ static void mem_test_commit_enomem(struct kunit *test)
 	struct mem_ctx *c = test->priv;
 	struct file *files[2] = { c->seg, c->seg };
 	struct xvmx_map_batch *b;
-	struct xvmx_map_line l[2];
+	struct xvmx_map_line *l = mklines(test, 2);
 	const char *err;
 
 	mkline(&l[0], "rwx", MT_WB, 0, 0x2000, 0);

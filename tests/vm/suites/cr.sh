@@ -5,13 +5,14 @@
 # keep them; guest reads of host-owned bits see *fake; guest writes of
 # guest-owned bits (CR0.MP, CR4.DE) run without an exit; writes that
 # change a host-owned bit from its fake value (NE, VMXE, MP once the
-# mask has it, CLTS with TS owned and set in the fake) exit as movcr
-# with the SDM qualification (27.2.1: CR number, access type, GPR).
+# mask has it, CLTS and LMSW with TS owned and set in the fake) exit as
+# movcr with the SDM qualification (27.2.1: CR number, access type, GPR,
+# LMSW source data).
 . /suites/lib.sh
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 32
+t_plan 33
 insmod /modules/xvmx.ko
 
 io() { # io PC AX: the guest's report exit
@@ -69,7 +70,9 @@ movcr "9: toggling MP now exits (mov to cr0 from esi)" "pc=0x103d;" \
 t_ok "cr0mask 0xa and cr0fake 0x19: TS host-owned and set" \
 	regs 'cr0mask 0xa' 'cr0fake 0x19'
 movcr "10: clts exits (access type 2)" "pc=0x1045;" 0x20 0x1045 0x2
-ev_expect "11: hlt" "pc=0x1047;" ".hlt 0x0 pc 0x1047 sp 0x8000 ilen 0x1 iinfo 0x0"
+movcr "11: lmsw clearing TS exits (type 3, source 0x1 in bits 31:16)" \
+	"pc=0x1047;" 0x10030 0x104c 0x3
+ev_expect "12: hlt" "pc=0x104f;" ".hlt 0x0 pc 0x104f sp 0x8000 ilen 0x1 iinfo 0x0"
 t_eq "clts left the fake TS for the host to clear" \
 	"$(g_reg cr0fake)" "$(hex64 0x19)"
 t_ok "quit" g_quit

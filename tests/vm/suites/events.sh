@@ -4,16 +4,20 @@
 # guest (own GDT and IDT; every handler reports vector and the frame the
 # CPU pushed). Hardware exceptions with and without error code, software
 # exceptions with ilen, an external interrupt delivered with IF=0; a
-# posted irq waits for IF=1 and the STI shadow, is acked exactly once,
-# is cancelled and replaced; an event whose delivery faults (EPT) is
-# re-injected; #UD in the exception bitmap exits, out of it the guest's
-# handler runs; hardware breakpoints set through dr0/dr1/dr7 exit as #db.
-# Malformed exc/irq/extrap writes fail with EINVAL and change nothing.
+# posted irq waits for IF=1 and the STI shadow (also when the shadowed
+# instruction exited and the test moved pc on), is acked exactly once,
+# is cancelled and replaced, and waits behind an injected exception; an
+# event whose delivery faults (EPT) is re-injected; #UD in the exception
+# bitmap exits, out of it the guest's handler runs; hardware breakpoints
+# set through dr0/dr1/dr7 exit as #db; moving pc past an instruction in
+# the STI shadow with IF=0 does not fail the entry; a failed injection
+# is not repeated. Malformed exc/irq/extrap writes fail with EINVAL and
+# change nothing.
 . /suites/lib.sh
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 86
+t_plan 126
 insmod /modules/xvmx.ko
 
 E() { sym events "$1"; }
@@ -80,15 +84,6 @@ t_eq "exc #of,,2 accepted" "$(w ctl 'exc #of,,2\n')" ""
 ev_expect "#of,,2: #OF handler" "pc=$AFTER;" "$(rep 0x4 0x7fd0)"
 t_eq "#of,,2: return eip = pc + 2" "$(g_reg bx)" "$(hex64 $((AFTER + 2)))"
 back_to_idle "#of: back to idle"
-
-# --- a bare vector: an external interrupt, delivered whatever IF says
-t_eq "exc 48 accepted" "$(w ctl 'exc 48\n')" ""
-ev_expect "exc 48: vector 0x30 handler runs with IF=0" "pc=$AFTER;" \
-	"$(rep 0x30 0x7fd0)"
-t_eq "exc 48: return eip = pc (an interrupt, not a trap)" "$(g_reg bx)" \
-	"$(hex64 "$AFTER")"
-t_eq "exc 48: the pushed eflags have IF=0" "$(($(g_reg dx) & 0x200))" 0
-back_to_idle "exc 48: back to idle"
 
 # --- malformed exc: EINVAL, nothing injected
 for c in 'exc' 'exc #zz' 'exc 256' 'exc #32' 'exc #ud,1' 'exc 48,1' \
@@ -157,6 +152,19 @@ t_eq "after the malformed irq writes irq 32 is still posted: *ack 32" \
 t_eq "and delivered as vector 0x20" "$(ev_line)" "$(rep 0x20 0x7fd0)"
 back_to_idle "malformed irq: back to idle"
 
+# --- an exception and an irq at once: the exception goes first, the irq
+# waits until the guest can take it (after the handler's iret, then sti)
+t_eq "exc #ud and irq 32 posted together" \
+	"$(w ctl 'exc #ud\n')$(w ctl 'irq 32\n')" ""
+ev_expect "the #UD is delivered first (no ack yet)" "pc=$STI_TEST;" \
+	"$(rep 0x6 0x7fd0)"
+t_eq "#UD at sti_test" "$(g_reg bx)" "$(hex64 "$STI_TEST")"
+g_go "pc=$REPORT_NEXT;"
+t_eq "after the handler's iret and sti: *ack 32" "$(ev_line)" "*ack 32"
+t_eq "then the vector 0x20 handler" "$(ev_line)" "$(rep 0x20 0x7fd0)"
+t_eq "the irq came after the STI shadow" "$(g_reg bx)" "$(hex64 "$STI_RET")"
+back_to_idle "exc and irq: back to idle"
+
 # --- extrap: #UD in the exception bitmap exits
 t_eq "extrap 0x40042 (#DB #UD #MC) accepted" "$(w ctl 'extrap 0x40042\n')" ""
 g_go "pc=$UD_TEST;"
@@ -195,22 +203,49 @@ t_eq "the store happened" "$(hits "$DR_DATA")" 0x600df00d
 ev_expect "breakpoints off: idle" "dr7=0x400;" "$IDLE"
 
 # --- an event whose delivery faults is re-injected, not lost
-dd if=/dev/zero of=/dev/shm/vm1 bs=4096 count=1 2>/dev/null
+dd if=/dev/zero of=/dev/shm/vm1 bs=4096 count=2 2>/dev/null
 t_eq "exc #ud with the stack in unmapped memory" "$(w ctl 'exc #ud\n')" ""
 g_go "pc=$AFTER;sp=0x300000;"
 t_match "delivery faults: eptfault on the push" "$(ev_line)" \
 	"^eptfault 0x[0-9a-f]+ pc $AFTER sp 0x300000 .* pa 0x2ffff[0-9a-f]\$"
 t_eq "idtinterruptinfo: the #UD being delivered" \
 	"$(g_reg idtinterruptinfo)" 0x80000306
-t_ok "map the stack page" sh -c \
-	"echo 'rw- wb 0x2ff000 0x300000 vm1 0x0' >> $X/map"
+t_ok "map the stack (the handler reads one dword above it too)" sh -c \
+	"echo 'rw- wb 0x2ff000 0x301000 vm1 0x0' >> $X/map"
 ev_expect "go: the #UD is re-injected and handled" "" "$(rep 0x6 0x2fffd0)"
 t_eq "re-injected #UD: return eip" "$(g_reg bx)" "$(hex64 "$AFTER")"
 ev_expect "back to idle (stack restored)" "pc=$REPORT_NEXT;" \
 	"io 0x800043 pc $IDLE_OUT sp 0x300000 ilen 0x2 iinfo 0x0 ax 0x1d1e"
 
-t_eq "every event handled once: 12 deliveries in all" \
-	"$(hits "$NHITS")" 0x0000000c
+t_eq "every event handled once: 13 deliveries in all" \
+	"$(hits "$NHITS")" 0x0000000d
+
+# --- STI blocking ends with the instruction it covers: the out in the
+# shadow exited, the test moves pc past it and clears IF; VM entry
+# requires no STI blocking with IF=0 (SDM 26.3.1.5), and nothing in regs
+# lets the user clear it, so the module must.
+ev_expect "sti; out again, nothing posted: the out exits in the shadow" \
+	"pc=$STI_OUT_TEST;sp=0x8000;" \
+	"io 0x820043 pc $STI_OUT sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x5771"
+ev_expect "go past the out with IF cleared: the guest runs on to idle" \
+	"pc=$STI_OUT_NEXT;flags=0x2;" "$IDLE"
+
+# --- a bare vector: an external interrupt, delivered whatever IF says.
+# A fresh vCPU: a failed entry above must not spoil this one.
+g_quit
+t_ok "fresh vCPU for the bare vector" g_setup events
+ev_expect "guest idles again" "" "$IDLE"
+t_eq "exc 48 accepted" "$(w ctl 'exc 48\n')" ""
+ev_expect "exc 48: vector 0x30 handler runs with IF=0" "pc=$AFTER;" \
+	"$(rep 0x30 0x7fd0)"
+t_eq "exc 48: the handler's return eip = pc (an interrupt, not a trap)" \
+	"$(g_reg ax) $(g_reg bx)" "$(hex64 0x30) $(hex64 "$AFTER")"
+t_eq "exc 48: the handler saw IF=0 in the pushed eflags" \
+	"$(g_reg ax) $(($(g_reg dx) & 0x200))" "$(hex64 0x30) 0"
+ev_expect "nothing is injected again: the next go reaches idle" \
+	"pc=$AFTER;sp=0x8000;" "$IDLE"
+t_eq "vector 0x30 handled once" "$(hit_of 48)" 0x00000001
+
 t_ok "quit" g_quit
 rmmod xvmx
 t_dmesg_clean "kernel log clean"

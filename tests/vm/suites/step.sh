@@ -11,13 +11,26 @@
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 49
+t_plan 51
 insmod /modules/xvmx.ko
 
 t_ok "init, map, step guest loaded" g_setup step
 dd if=/dev/zero of=/dev/shm/vm1 bs=4096 count=1 2>/dev/null
 printf '\245' | dd of=/dev/shm/vm1 bs=1 seek=0 conv=notrunc 2>/dev/null
 map0=$(cat "$X/map")
+
+# --- malformed: EINVAL, pc and map unchanged
+for c in 'step x' 'step -map' 'step -map 0x300000' \
+	'step -map 0x300000 vm1' 'step -map 0x300001 vm1 0x0' \
+	'step -map 0x300000 vm1 0x1' 'step -map 0x300000 vm1 0x10000' \
+	'step -map 0x300000 vm1 0x0 x' 'step -nomap 0x300000 vm1 0x0' \
+	'step -map 0x1000000000000 vm1 0x0' 'step -map 0x300000 ../vm1 0x0'; do
+	t_eq "'$c' is EINVAL" "$(w ctl "$c\n")" "Invalid argument"
+done
+t_match "step -map with a missing segment fails (no such file)" \
+	"$(w ctl 'step -map 0x300000 nosuch 0x0\n')" 'No such file'
+t_eq "pc unchanged by the malformed steps" "$(g_reg pc)" "$(hex64 0x1000)"
+t_eq "map unchanged by the malformed steps" "$(cat "$X/map")" "$map0"
 
 n=0
 for pc in 0x1005 0x1006 0x1008 0x1009 0x100c 0x100d; do
@@ -31,19 +44,6 @@ t_eq "after 6 steps: bx 4" "$(g_reg bx)" "$(hex64 4)"
 t_eq "status ready between steps" "$(cat "$X/status")" ready
 t_eq "no exit line on wait for steps that succeeded" \
 	"$(timeout 3 head -n 1 "$X/wait" 2>/dev/null)" ""
-
-# --- malformed: EINVAL, pc and map unchanged
-for c in 'step x' 'step -map' 'step -map 0x300000' \
-	'step -map 0x300000 vm1' 'step -map 0x300001 vm1 0x0' \
-	'step -map 0x300000 vm1 0x1' 'step -map 0x300000 vm1 0x10000' \
-	'step -map 0x300000 vm1 0x0 x' 'step -nomap 0x300000 vm1 0x0' \
-	'step -map 0x1000000000000 vm1 0x0' 'step -map 0x300000 ../vm1 0x0'; do
-	t_eq "'$c' is EINVAL" "$(w ctl "$c\n")" "Invalid argument"
-done
-t_match "step -map with a missing segment fails (no such file)" \
-	"$(w ctl 'step -map 0x300000 nosuch 0x0\n')" 'No such file'
-t_eq "pc unchanged by the malformed steps" "$(g_reg pc)" "$(hex64 0x100d)"
-t_eq "map unchanged by the malformed steps" "$(cat "$X/map")" "$map0"
 
 # --- a step that faults
 t_match "step into an unmapped read: the write fails" \
@@ -71,8 +71,10 @@ ev_expect "go after steps: runs to the hlt (no monitortrap)" "pc=0x1016;" \
 g_go "pc=0x100d;"
 t_match "the probe faults again: the step mapping is gone" "$(ev_line)" \
 	'^eptfault 0x[0-9a-f]+ pc 0x100d sp 0x8000 .* va 0x300000 pa 0x300000$'
-t_eq "monitortrap exits counted in stats: 7 steps" \
-	"$(grep '^monitortrap ' "$X/stats")" "monitortrap 7"
+# MTF exits, or #DB exits where stepping falls back on RFLAGS.TF
+t_eq "the 7 steps that succeeded are counted in stats" \
+	"$(awk '$1 == "monitortrap" || $1 == "exc" { n += $2 }
+		END { print n + 0 }' "$X/stats")" 7
 
 # --- step while the guest runs is refused
 g_go "pc=0x1017;"

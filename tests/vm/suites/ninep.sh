@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh source-path=SCRIPTDIR
+# xvmx-rig: emu=bochs kernels=minimal,debug
+# ninep: the tree served over 9P2000 by /dev/xvmx and mounted with v9fs
+# (trans=fd): listing and stat, status/ctl through the mount, the prot32
+# guest run with echo and cat on the mount, a blocked wait reader beside
+# ctl writes on the same connection (requests answered out of order),
+# blocked readers abandoned by signals (Tflush), refused create/remove,
+# rmmod refused while mounted, and everything released by umount + close.
+# shellcheck source=lib.sh
+. /suites/lib.sh
+# shellcheck source=guestlib.sh
+. /suites/guestlib.sh
+
+M=/mnt/xvmx
+
+# alive_after PID SECONDS: 0 when PID still runs after SECONDS.
+alive_after() {
+	sleep "$2"
+	kill -0 "$1" 2>/dev/null
+}
+
+# gone_within PID SECONDS: 0 when background PID exits (is reaped) within
+# SECONDS; a watchdog SIGKILLs it otherwise (exit 137 means it hung). The
+# watchdog closes the connection's fd 3 so it cannot hold the module.
+gone_within() {
+	(
+		exec 3>&-
+		sleep "$2"
+		kill -KILL "$1" 2>/dev/null
+	) &
+	_w=$!
+	wait "$1"
+	_rc=$?
+	kill "$_w" 2>/dev/null
+	wait "$_w" 2>/dev/null
+	[ "$_rc" != 137 ]
+}
+
+t_plan 39
+t_ok "insmod xvmx.ko" insmod /modules/xvmx.ko
+t_eq "/dev/xvmx is a char device, mode 0600" \
+	"$(stat -c '%F %a' /dev/xvmx 2>&1)" "character special file 600"
+# --- the raw protocol on a connection of its own
+exec 4<>/dev/xvmx
+printf '\023\000\000\000\144\377\377\000\040\000\000\006\0009P2000' >&4
+t_eq "raw Tversion 9P2000 msize 8192 gets Rversion" \
+	"$(timeout 5 dd bs=19 count=1 <&4 2>/dev/null | od -An -tx1 |
+		tr -d ' \n')" 1300000065ffff002000000600395032303030
+printf '\377\377\377\177\170\001\000' >&4
+t_eq "a size field over msize closes the connection (EOF)" \
+	"$(timeout 5 cat <&4 >/tmp/n0 2>&1; echo "rc $? bytes $(wc -c </tmp/n0)")" \
+	"rc 0 bytes 0"
+exec 4>&-
+
+mkdir -p "$M"
+exec 3<>/dev/xvmx
+t_ok "mount -t 9p trans=fd on the open /dev/xvmx" mount -t 9p \
+	-o trans=fd,rfdno=3,wfdno=3,version=9p2000 xvmx "$M"
+# shellcheck disable=SC2012 # ls is what the test is about
+t_eq "ls shows the tree" "$(ls "$M" | tr '\n' ' ')" \
+	"ctl fpregs map regs stats status wait "
+t_eq "files are mode 0600" "$(stat -c %a "$M/ctl" "$M/wait" | tr '\n' ' ')" \
+	"600 600 "
+t_eq "the root is a directory" "$(stat -c %F "$M")" directory
+t_eq "status reads inactive" "$(cat "$M/status" 2>&1)" inactive
+t_match "regs while inactive: ENXIO" "$(cat "$M/regs" 2>&1)" \
+	'No such device or address'
+t_fails "create is refused" touch "$M/new"
+t_fails "remove is refused" rm "$M/status"
+t_fails "a missing file is not found" cat "$M/nonesuch"
+t_ok "init through ctl" sh -c "echo init > $M/ctl"
+t_eq "status ready" "$(cat "$M/status")" ready
+t_match "a bad ctl command fails with EINVAL" \
+	"$(sh -c "echo bogus > $M/ctl" 2>&1)" 'Invalid argument'
+t_ok "quit through ctl" sh -c "echo quit > $M/ctl"
+
+# --- prot32 driven through the mount (guestlib's helpers on $X)
+X=$M
+t_ok "prot32: init and map (map written with >, OTRUNC + wstat)" \
+	g_setup prot32
+t_eq "map reads back" "$(cat "$M/map")" "rwx wb 0x0 0x200000 vm0 0x0"
+# a reader blocks in wait first; the go must get through beside it
+head -n 1 "$M/wait" >/tmp/n1 2>&1 &
+p=$!
+t_ok "wait reader still blocked after 1 s" alive_after "$p" 1
+t_ok "go through ctl while the reader blocks" g_go
+t_ok "the blocked reader returned" gone_within "$p" 60
+t_eq "prot32: io exit line via the blocked reader" "$(cat /tmp/n1)" \
+	"io 0x800043 pc 0x1029 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x12345678"
+t_eq "prot32: bx = 42 through regs" "$(g_reg bx)" 0x000000000000002a
+
+# --- Tflush: a blocked head -n 1 wait killed by a signal returns
+head -n 1 "$M/wait" >/tmp/n2 2>&1 &
+p=$!
+sleep 1
+kill "$p"
+t_ok "a blocked head -n 1 wait killed by SIGTERM returns" gone_within "$p" 20
+g_go_expect "the next exit is not lost to the abandoned read" "pc=0x102b;" \
+	".hlt 0x0 pc 0x102b sp 0x8000 ilen 0x1 iinfo 0x0"
+t_ok "prot32: quit" g_quit
+
+# --- cat wait streams: each exit line arrives as it happens
+g_setup prot32
+cat "$M/wait" >/tmp/n4 2>&1 &
+p=$!
+g_go
+i=0
+while [ "$(wc -l </tmp/n4)" -lt 1 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+t_eq "cat wait: the io line arrives alone" "$(cat /tmp/n4)" \
+	"io 0x800043 pc 0x1029 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x12345678"
+g_go 'pc=0x102b;'
+i=0
+while [ "$(wc -l </tmp/n4)" -lt 2 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+t_eq "cat wait: then the hlt line, same cat" "$(sed -n 2p /tmp/n4)" \
+	".hlt 0x0 pc 0x102b sp 0x8000 ilen 0x1 iinfo 0x0"
+kill "$p"
+wait "$p" 2>/dev/null
+g_quit
+
+# --- a cat wait blocked in the background while stop/go go through
+g_setup spin
+cat "$M/wait" >/tmp/n3 2>&1 &
+p=$!
+sleep 1
+t_ok "go with cat wait blocked" g_go
+t_eq "status running" "$(cat "$M/status")" running
+t_ok "stop with cat wait blocked" sh -c "echo stop > $M/ctl"
+t_eq "status ready after stop" "$(cat "$M/status")" ready
+t_ok "cat wait still blocked" alive_after "$p" 0
+# (a background job ignores SIGINT in a non-interactive shell: use HUP)
+kill -HUP "$p"
+t_ok "cat wait killed by SIGHUP returns" gone_within "$p" 20
+echo quit >"$M/ctl"
+rm -f /dev/shm/vm0
+
+t_fails "rmmod refused while mounted" rmmod xvmx
+t_ok "umount" umount "$M"
+exec 3>&-
+t_ok "rmmod after umount and close" rmmod xvmx
+t_dmesg_clean "kernel log clean"
