@@ -19,7 +19,10 @@ ifeq ($(CI),true)
 KWERROR := KCFLAGS=-Werror
 endif
 
-.PHONY: all module tools check vmtest test deps clean guests
+.PHONY: all module tools check vmtest test deps clean guests demo
+
+demo:
+	tests/vm/demo
 
 all: module tools
 
@@ -37,7 +40,9 @@ deps:
 
 check: tools
 	$(MAKE) -C tests/unit check
+	$(MAKE) -C tests/unit9p check
 	tools/test-vmxctl.sh
+	tests/vm/verdict-tests/run
 
 vmtest: guests tools
 	tests/vm/run-all

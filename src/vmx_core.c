@@ -253,11 +253,19 @@ static const char *xvmx_probe(void)
 	c->entry_ctl &= ~ENTRY_IA32E_MODE;
 
 	if (boot_cpu_has(X86_FEATURE_OSXSAVE)) {
-		unsigned int eax, ebx, ecx, edx;
+		unsigned int eax, ebx, ecx, edx, i;
 
 		c->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 		cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
 		c->xsave_size = ebx;	/* for the XCR0 Linux runs with */
+		/* where each component sits in the image (SDM 13.4.3) */
+		for (i = 2; i < 64; i++) {
+			if (!(c->host_xcr0 & BIT_ULL(i)))
+				continue;
+			cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+			c->xfeat_size[i] = eax;
+			c->xfeat_off[i] = ebx;
+		}
 	} else {
 		return "no XSAVE";
 	}
@@ -529,6 +537,8 @@ static int xvmx_hw_enable(struct xvmx_vcpu *v)
 		goto err_free_pages;
 	/* MXCSR is loaded by XRSTOR even for init-state SSE (SDM 13.8.1) */
 	((u32 *)v->fpu)[6] = 0x1f80;
+	/* and FCW once fpregs writes set the x87 bit in XSTATE_BV */
+	((u16 *)v->fpu)[0] = 0x37f;
 
 	err = xvmx_mem_init(&v->mem, xvmx_caps.ept_vpid);
 	if (err)
@@ -749,6 +759,13 @@ static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 
 	if (!(reason & EXIT_REASON_FAILED_ENTRY))
 		xvmx_requeue_idt_vectoring(v);
+	else
+		/*
+		 * A failed VM entry can leave the VM-entry interruption-
+		 * information field valid (Bochs does): the event that made
+		 * the entry fail would be injected again at every entry.
+		 */
+		vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, 0);
 
 	if ((v->onentry & XE_STEP) && !xvmx_caps.mtf &&
 	    !(reason & EXIT_REASON_FAILED_ENTRY)) {
@@ -819,6 +836,26 @@ static bool guest_can_take_irq(struct xvmx_vcpu *v)
 		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
 }
 
+/*
+ * Injecting an external interrupt needs RFLAGS.IF=1 and no blocking by
+ * STI or MOV SS, or VM entry fails (SDM 26.3.1.4, 26.3.1.5); `exc N`
+ * delivers it whatever IF says (SPEC "ctl"). Then it goes in as a software
+ * interrupt of length 0 (IA32_VMX_MISC[30], SDM A.6): the same delivery
+ * through the IDT at CPL 0, pushing the current RIP. Without that
+ * capability it waits for the guest to take interrupts, like `irq`.
+ */
+static bool xvmx_ext_event_ok(struct xvmx_vcpu *v, struct xvmx_event *ev)
+{
+	if ((ev->info & INTR_INFO_TYPE_MASK) != INTR_TYPE_EXT_INTR ||
+	    guest_can_take_irq(v))
+		return true;
+	if (!(xvmx_caps.misc & BIT_ULL(30)))
+		return false;
+	ev->info = (ev->info & ~INTR_INFO_TYPE_MASK) | INTR_TYPE_SOFT_INTR;
+	ev->ilen = 0;
+	return true;
+}
+
 /* Work for the next entry: flushes, event injection, controls. */
 static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 {
@@ -839,7 +876,10 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 		v->onentry &= ~XE_FLUSH_VPID;
 	}
 
-	if (v->onentry & XE_POSTEX) {
+	if ((v->onentry & XE_POSTEX) && !xvmx_ext_event_ok(v, &v->exc)) {
+		ctl |= CPU_INTR_WINDOW_EXITING;
+		injected = true;	/* the irq waits behind it */
+	} else if (v->onentry & XE_POSTEX) {
 		vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, v->exc.info);
 		vmcs_write(v, VM_ENTRY_EXCEPTION_ERROR_CODE, v->exc.code);
 		vmcs_write(v, VM_ENTRY_INSTRUCTION_LEN, v->exc.ilen);

@@ -196,9 +196,29 @@ static void fix_long_mode(struct xvmx_vcpu *v)
 	vmcs_write(v, VM_ENTRY_CONTROLS, entry);
 }
 
+/*
+ * Blocking by STI or MOV SS covers the one instruction after them (SDM
+ * 6.8.3). When userspace moves pc on, it completed that instruction (an
+ * exit's `go pc=NEXT;`), so the blocking ends; and VM entry refuses
+ * blocking by STI with IF=0 (SDM 26.3.1.5). Nothing in regs shows this
+ * state, so userspace could not clear it itself.
+ */
+static void fix_interrupt_shadow(struct xvmx_vcpu *v, u64 old_rip)
+{
+	u64 st = vmcs_read(v, GUEST_INTERRUPTIBILITY_INFO), clear = 0;
+
+	if (vmcs_read(v, GUEST_RIP) != old_rip)
+		clear |= GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS;
+	if (!(vmcs_read(v, GUEST_RFLAGS) & X86_EFLAGS_IF))
+		clear |= GUEST_INTR_STATE_STI;
+	if (st & clear)
+		vmcs_write(v, GUEST_INTERRUPTIBILITY_INFO, st & ~clear);
+}
+
 /* Check everything first, then apply: a bad value changes nothing. */
 static int regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 {
+	u64 rip = vmcs_read(v, GUEST_RIP);
 	unsigned int i;
 	int err;
 
@@ -208,6 +228,7 @@ static int regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 	for (i = 0; i < rs->n; i++)
 		reg_set(v, &xvmx_regs[rs->v[i].idx], rs->v[i].val);
 	fix_long_mode(v);
+	fix_interrupt_shadow(v, rip);
 	return xvmx_check_vmcs(v) ? 0 : -EIO;
 }
 
@@ -383,6 +404,30 @@ int xvmx_cmd_getfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 	return n;
 }
 
+/*
+ * XRSTOR puts a component whose XSTATE_BV bit is 0 in its initial state
+ * and ignores its bytes in the image (SDM 13.8.1): bytes userspace wrote
+ * are meant to be loaded, so their components' bits are set. (MXCSR is
+ * loaded with SSE or AVX in XCR0 whatever XSTATE_BV says.)
+ */
+static u64 fpu_written_components(size_t off, size_t n)
+{
+	size_t end = off + n;
+	unsigned int i;
+	u64 bv = 0;
+
+	if (off < 24 || (off < 160 && end > 32))	/* x87: 0-23, 32-159 */
+		bv |= XFEATURE_MASK_FP;
+	if (off < 416 && end > 160)			/* XMM0-15 */
+		bv |= XFEATURE_MASK_SSE;
+	for (i = 2; i < 64; i++)
+		if (xvmx_caps.xfeat_size[i] &&
+		    off < xvmx_caps.xfeat_off[i] + xvmx_caps.xfeat_size[i] &&
+		    end > xvmx_caps.xfeat_off[i])
+			bv |= BIT_ULL(i);
+	return bv;
+}
+
 /* Writes past the end are cut, not an error (SPEC "fpregs"). */
 int xvmx_cmd_setfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 {
@@ -399,6 +444,10 @@ int xvmx_cmd_setfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 		return 0;
 	n = min_t(size_t, c->len, size - c->off);
 	memcpy((u8 *)v->fpu + c->off, c->arg, n);
+	/* a write of XSTATE_BV itself says what to load */
+	if (c->off >= 520 || c->off + n <= 512)
+		*(u64 *)((u8 *)v->fpu + 512) |=
+			fpu_written_components(c->off, n);
 	fpu_sanitize(v);
 	return n;
 }

@@ -36,6 +36,7 @@ struct xvmx_caps {
 	u64 host_xcr0;		/* what the guest may enable in XCR0 */
 	u32 mxcsr_mask;		/* MXCSR bits XRSTOR accepts */
 	unsigned int xsave_size;	/* XSAVE image size for host_xcr0 */
+	u32 xfeat_off[64], xfeat_size[64];	/* standard format, CPUID.0xd */
 };
 
 /* Pending work for the next VM entry (the seed's "onentry"). */
