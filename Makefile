@@ -48,8 +48,8 @@ vmtest: guests tools
 	tests/vm/run-all
 
 test: deps
-	$(MAKE) check
-	$(MAKE) vmtest
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory vmtest
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true

@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(
 	# module and tools
-	build-essential make gcc binutils pkg-config kmod
+	build-essential make gcc binutils pkg-config kmod groff-base
 	# tests/vm/pvhboot: 32-bit multiboot stub (gcc -m32)
 	gcc-multilib
 	linux-headers-amd64
