@@ -746,6 +746,21 @@ static void xvmx_step_tf_disarm(struct xvmx_vcpu *v)
 }
 
 /*
+ * A step is over (its trap or another exit): the one-step page goes away
+ * here, on the kthread, even if the `step` writer was interrupted and
+ * nobody runs the command's second half.
+ */
+static void xvmx_step_end(struct xvmx_vcpu *v)
+{
+	v->onentry &= ~XE_STEP;
+	if (v->stepmapped) {
+		xvmx_mem_step_unmap(&v->mem, &v->stepsave);
+		v->stepmapped = false;
+		v->onentry |= XE_FLUSH_EPT;
+	}
+}
+
+/*
  * Handle one VM exit. Returns true if it ends the run: reported to
  * userspace (state goes to ready) or the vCPU died.
  */
@@ -801,7 +816,7 @@ static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 			break;
 		case EXIT_REASON_MONITOR_TRAP_FLAG:
 			if (v->onentry & XE_STEP) {
-				v->onentry &= ~XE_STEP;
+				xvmx_step_end(v);
 				v->got |= XG_STEP;
 				xvmx_set_state(v, XVMX_READY);
 				xvmx_cmdq_wake_postponed(v);
@@ -812,7 +827,7 @@ static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 	}
 
 	if (v->onentry & XE_STEP) {
-		v->onentry &= ~XE_STEP;
+		xvmx_step_end(v);
 		v->got |= XG_STEP | XG_STEPERR;
 	}
 	xvmx_snapshot_exit(v, reason);
