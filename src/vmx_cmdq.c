@@ -39,6 +39,7 @@ void xvmx_kick(struct xvmx_vcpu *v)
 
 static bool cmd_done(struct xvmx_cmd *c)
 {
+	/* pairs with cmd_complete(): c->ret is visible once DONE is */
 	return smp_load_acquire(&c->cstate) == XCMD_DONE;
 }
 
@@ -112,6 +113,7 @@ int xvmx_cmd_submit_uninterruptible(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 static void cmd_complete(struct xvmx_cmd *c, int ret)
 {
 	c->ret = ret;
+	/* publish ret before DONE; pairs with cmd_done() */
 	smp_store_release(&c->cstate, XCMD_DONE);
 	wake_up(&c->wq);
 }

@@ -117,7 +117,8 @@ fail:
 /* MXCSR_MASK from an FXSAVE image; 0 there means 0xffbf (SDM 10.5.1.2) */
 static u32 xvmx_read_mxcsr_mask(void)
 {
-	struct { u8 b[512]; } __aligned(16) *img;
+	struct fxsave_img { u8 b[512]; } __aligned(16);
+	struct fxsave_img *img;
 	u32 mask = 0xffbf;
 
 	img = kzalloc(sizeof(*img), GFP_KERNEL);
