@@ -236,6 +236,9 @@ static const char *xvmx_probe(void)
 			&c->pin_ctl))
 		return "no external-interrupt or NMI exiting";
 	c->preempt_timer = c->pin_ctl & PIN_PREEMPTION_TIMER;
+	/* bound one stretch of guest time to ~1 ms of TSC (SDM 25.5.1) */
+	c->timer_value = clamp_t(u64, (u64)tsc_khz >> (c->misc & 0x1f),
+				 1000, 0xffffffffULL);
 
 	exit_want = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
 		    EXIT_LOAD_IA32_EFER | EXIT_SAVE_IA32_PAT |
@@ -967,15 +970,6 @@ static void xvmx_load_guest_dr(struct xvmx_vcpu *v)
 	set_debugreg(v->dr6, 6);
 }
 
-/* Preemption-timer value: bound one stretch of guest time to ~1 ms. */
-static u32 xvmx_timer_value(void)
-{
-	u64 ticks = (u64)tsc_khz;	/* TSC ticks per ms */
-
-	ticks >>= xvmx_caps.misc & 0x1f;	/* SDM 25.5.1 */
-	return clamp_t(u64, ticks, 1000, 0xffffffffULL);
-}
-
 /*
  * Run the guest until an exit must be reported, a command is queued or
  * Linux wants the CPU. Interrupts and NMIs that exit are taken by Linux
@@ -999,7 +993,7 @@ static void xvmx_run(struct xvmx_vcpu *v)
 			break;
 		if (xvmx_caps.preempt_timer)
 			vmcs_write(v, VMX_PREEMPTION_TIMER_VALUE,
-				   xvmx_timer_value());
+				   xvmx_caps.timer_value);
 
 		kernel_fpu_begin_mask(0);
 		local_irq_disable();

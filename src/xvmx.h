@@ -32,6 +32,7 @@ struct xvmx_caps {
 	u64 ept_vpid;
 	u64 misc;
 	bool preempt_timer;
+	u32 timer_value;	/* preemption timer per entry, ~1 ms */
 	bool mtf;		/* monitor trap flag allowed */
 	u64 host_xcr0;		/* what the guest may enable in XCR0 */
 	u32 mxcsr_mask;		/* MXCSR bits XRSTOR accepts */
