@@ -41,6 +41,7 @@ deps:
 check: tools
 	$(MAKE) -C tests/unit check
 	$(MAKE) -C tests/unit9p check
+	$(MAKE) -C tests/fuse check
 	tools/test-vmxctl.sh
 	tests/vm/verdict-tests/run
 

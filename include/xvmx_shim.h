@@ -4,7 +4,8 @@
  * into the kernel or into userspace (unit tests, fuzzers, vmxctl). It gives
  * both worlds the same names: u8..u64, bool, size_t, EINVAL, snprintf,
  * vsnprintf, memcpy, memset, memcmp, memchr, strlen, strchr, ARRAY_SIZE,
- * BIT_ULL, __printf.
+ * BIT_ULL, __printf; and for the file layer (xvmx_files.c) a sleeping
+ * lock (xvmx_mutex) and a large-buffer allocator (xvmx_alloc/xvmx_free).
  */
 #ifndef XVMX_SHIM_H
 #define XVMX_SHIM_H
@@ -16,6 +17,29 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/stdarg.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+
+struct xvmx_mutex {
+	struct mutex m;
+};
+
+#define xvmx_mutex_init(x)	mutex_init(&(x)->m)
+#define xvmx_mutex_lock(x)	mutex_lock(&(x)->m)
+#define xvmx_mutex_unlock(x)	mutex_unlock(&(x)->m)
+#define xvmx_mutex_destroy(x)	mutex_destroy(&(x)->m)
+
+/* Up to a few MiB (map snapshots): kvmalloc falls back to vmalloc. */
+static inline void *xvmx_alloc(size_t size)
+{
+	return kvmalloc(size, GFP_KERNEL);
+}
+
+static inline void xvmx_free(void *p)
+{
+	kvfree(p);
+}
 
 #else /* userspace */
 
@@ -26,6 +50,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <pthread.h>
 
 /* Same underlying types as the kernel's, so one format string fits both. */
 typedef unsigned char u8;
@@ -44,6 +70,40 @@ typedef unsigned long long u64;
 #ifndef BIT_ULL
 #define BIT_ULL(n)	(1ULL << (n))
 #endif
+
+struct xvmx_mutex {
+	pthread_mutex_t m;
+};
+
+static inline void xvmx_mutex_init(struct xvmx_mutex *x)
+{
+	pthread_mutex_init(&x->m, NULL);
+}
+
+static inline void xvmx_mutex_lock(struct xvmx_mutex *x)
+{
+	pthread_mutex_lock(&x->m);
+}
+
+static inline void xvmx_mutex_unlock(struct xvmx_mutex *x)
+{
+	pthread_mutex_unlock(&x->m);
+}
+
+static inline void xvmx_mutex_destroy(struct xvmx_mutex *x)
+{
+	pthread_mutex_destroy(&x->m);
+}
+
+static inline void *xvmx_alloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+static inline void xvmx_free(void *p)
+{
+	free(p);
+}
 
 #endif /* __KERNEL__ */
 

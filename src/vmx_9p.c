@@ -391,7 +391,8 @@ static struct ninep_reply *h_open(struct ninep_conn *c, struct ninep_req *r)
 		err = 0;
 		if (f->file != NINEP_ROOT)
 			/* OTRUNC on map clears it, as O_TRUNC does (SPEC) */
-			err = xvmx_file_open(&f->o, xvmx_files[f->file].id,
+			err = xvmx_file_open(&f->o, &xvmx_kbackend,
+					     xvmx_files[f->file].id,
 					     mode & X9P_OTRUNC);
 		if (!err) {
 			f->mode = mode;
@@ -610,7 +611,7 @@ static struct ninep_reply *h_wstat(struct ninep_conn *c, struct ninep_req *r)
 		err = -ENOMEM;
 		o = kmalloc(sizeof(*o), GFP_KERNEL);
 		if (o)
-			err = xvmx_file_open(o, XF_MAP, true);
+			err = xvmx_file_open(o, &xvmx_kbackend, XF_MAP, true);
 		if (!err)
 			xvmx_file_release(o);
 		kfree(o);
