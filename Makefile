@@ -3,7 +3,10 @@
 # xvmx top-level Makefile.
 #
 #   make            xvmx.ko against KDIR, and the userspace tools
-#   make check      host-side unit tests (check)
+#   make check      host-side tests: check unit tests, fuzz corpus replays
+#                   (ASan/UBSan), the FUSE harness, vmxctl, the verdict
+#   make check-valgrind  the same host-side tests under valgrind
+#   make fuzz       every libFuzzer target FUZZ_SECONDS (default 60) each
 #   make vmtest     the emulator suites (Bochs with VMX, QEMU TCG)
 #   make test       deps + check + vmtest
 #
@@ -19,7 +22,8 @@ ifeq ($(CI),true)
 KWERROR := KCFLAGS=-Werror
 endif
 
-.PHONY: all module tools check vmtest test deps clean guests demo
+.PHONY: all module tools check check-valgrind fuzz vmtest test deps clean \
+	guests demo
 
 demo:
 	tests/vm/demo
@@ -45,6 +49,18 @@ check: tools
 	tools/test-vmxctl.sh
 	tests/vm/verdict-tests/run
 
+check-valgrind: tools
+	$(MAKE) -C tests/unit check-valgrind
+	$(MAKE) -C tests/unit9p check-valgrind
+	$(MAKE) -C tests/fuzz9p replay-valgrind
+	$(MAKE) -C tests/fuse check-valgrind
+
+# FUZZ_SECONDS=600 make fuzz: longer runs; new coverage lands in each
+# target's build/corpus (make -C tests/fuzz merge keeps it).
+fuzz:
+	$(MAKE) -C tests/fuzz fuzz
+	$(MAKE) -C tests/fuzz9p fuzz
+
 vmtest: guests tools
 	tests/vm/run-all
 
@@ -56,4 +72,8 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/unit9p clean
+	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/fuzz9p clean
+	$(MAKE) -C tests/fuse clean
 	$(MAKE) -C tests/guests clean

@@ -212,6 +212,7 @@ int main(void)
 	srunner_add_suite(sr, event_suite());
 	srunner_add_suite(sr, exit_suite());
 	srunner_add_suite(sr, ctl_suite());
+	srunner_add_suite(sr, files_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -119,5 +119,6 @@ Suite *map_suite(void);
 Suite *event_suite(void);
 Suite *exit_suite(void);
 Suite *ctl_suite(void);
+Suite *files_suite(void);
 
 #endif /* XVMX_UNIT_H */
