@@ -209,6 +209,12 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e);
 /* "*ack VECTOR\n" (decimal). */
 int xvmx_print_ack(char *buf, size_t size, unsigned int vector);
 
+/*
+ * The stats file: "name count\n" (or "?N count\n" for a reason without
+ * a name) for every nonzero count[0..XVMX_EXIT_REASONS), in reason order.
+ */
+int xvmx_print_stats(char *buf, size_t size, const u64 *count);
+
 /* ------------------------------------------------------------------- ctl */
 
 enum xvmx_ctl_cmd {

@@ -490,24 +490,9 @@ int xvmx_cmd_map_print(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 
 int xvmx_cmd_stats(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 {
-	char *buf = c->arg;
-	size_t n = 0;
-	unsigned int i;
 	int err = check_alive(v);
 
 	if (err)
 		return err;
-	for (i = 0; i < XVMX_EXIT_REASONS && n < c->len; i++) {
-		const char *name = xvmx_exit_name(i);
-
-		if (!v->stats[i])
-			continue;
-		if (name)
-			n += scnprintf(buf + n, c->len - n, "%s %llu\n", name,
-				       v->stats[i]);
-		else
-			n += scnprintf(buf + n, c->len - n, "?%u %llu\n", i,
-				       v->stats[i]);
-	}
-	return n;
+	return xvmx_print_stats(c->arg, c->len, v->stats);
 }

@@ -744,6 +744,26 @@ int xvmx_print_ack(char *buf, size_t size, unsigned int vector)
 	return snprintf(buf, size, "*ack %u\n", vector);
 }
 
+int xvmx_print_stats(char *buf, size_t size, const u64 *count)
+{
+	struct pbuf pb = { buf, size, 0 };
+	unsigned int i;
+
+	if (size)
+		buf[0] = 0;
+	for (i = 0; i < XVMX_EXIT_REASONS; i++) {
+		const char *name = xvmx_exit_name(i);
+
+		if (!count[i])
+			continue;
+		if (name)
+			pb_printf(&pb, "%s %llu\n", name, count[i]);
+		else
+			pb_printf(&pb, "?%u %llu\n", i, count[i]);
+	}
+	return pb_done(&pb);
+}
+
 /* ------------------------------------------------------------------- ctl */
 
 const char *const xvmx_ctl_names[XCTL_NR] = {

@@ -787,28 +787,14 @@ static int sb_map_clear(const struct xvmx_backend *be)
 static int sb_stats(const struct xvmx_backend *be, char *buf, size_t size)
 {
 	struct sim *s = SIM(be);
-	size_t n = 0;
-	unsigned int i;
 	int ret;
 
 	pthread_mutex_lock(&s->lock);
 	ret = check_alive(s);
-	if (size)
-		buf[0] = 0;
-	for (i = 0; !ret && i < XVMX_EXIT_REASONS; i++) {
-		const char *name = xvmx_exit_name(i);
-		char *p = n < size ? buf + n : NULL;
-		size_t room = n < size ? size - n : 0;
-
-		if (!s->stats[i])
-			continue;
-		if (name)
-			n += snprintf(p, room, "%s %llu\n", name, s->stats[i]);
-		else
-			n += snprintf(p, room, "?%u %llu\n", i, s->stats[i]);
-	}
+	if (!ret)
+		ret = xvmx_print_stats(buf, size, s->stats);
 	pthread_mutex_unlock(&s->lock);
-	return ret ? ret : (int)n;
+	return ret;
 }
 
 static bool ready_locked(struct sim *s)

@@ -205,6 +205,25 @@ START_TEST(exit_ack)
 }
 END_TEST
 
+START_TEST(exit_stats)
+{
+	u64 count[XVMX_EXIT_REASONS] = { 0 };
+	char buf[64];
+
+	ck_assert_int_eq(xvmx_print_stats(buf, sizeof(buf), count), 0);
+	ck_assert_str_eq(buf, "");
+	count[30] = 2;
+	count[12] = 1;
+	count[35] = 18446744073709551615ULL;	/* unnamed: ?N */
+	ck_assert_int_eq(xvmx_print_stats(buf, sizeof(buf), count), 37);
+	ck_assert_str_eq(buf, ".hlt 1\nio 2\n?35 18446744073709551615\n");
+	/* snprintf contract: full length, cut and terminated */
+	ck_assert_int_eq(xvmx_print_stats(buf, 10, count), 37);
+	ck_assert_str_eq(buf, ".hlt 1\nio");
+	ck_assert_int_eq(xvmx_print_stats(NULL, 0, count), 37);
+}
+END_TEST
+
 Suite *exit_suite(void)
 {
 	Suite *s = suite_create("exit");
@@ -216,6 +235,7 @@ Suite *exit_suite(void)
 	tcase_add_test(tc, exit_examples);
 	tcase_add_test(tc, exit_truncation);
 	tcase_add_test(tc, exit_ack);
+	tcase_add_test(tc, exit_stats);
 	suite_add_tcase(s, tc);
 	return s;
 }
