@@ -25,8 +25,10 @@ skip_all() {
 	exit 0
 }
 
-[[ -c /dev/fuse ]] || skip_all "no /dev/fuse on this machine"
-[[ -r /dev/fuse && -w /dev/fuse ]] || skip_all "/dev/fuse not accessible"
+# XVMX_FUSE_DEV: another device node to check (tests of the skip path)
+dev=${XVMX_FUSE_DEV:-/dev/fuse}
+[[ -c $dev ]] || skip_all "no $dev on this machine (FUSE harness not run)"
+[[ -r $dev && -w $dev ]] || skip_all "$dev not accessible (FUSE harness not run)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xvmxfs.XXXXXX")
 M=$tmp/mnt
@@ -194,6 +196,34 @@ t_ok "stop" bash -c "echo stop > $X/ctl"
 t_eq "ready after stop" "$(cat "$X/status")" ready
 t_eq "stats count exits by name" "$(cat "$X/stats" | tr '\n' '|')" \
 	".hlt 1|io 2|"
+
+# --- poll on wait: not readable before the exit, readable after
+reinit "io qual=0x3f80000 ilen=1 ax=0x43" "hang"
+python3 -c 'import os, select, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+p = select.poll()
+p.register(fd, select.POLLIN)
+print("before", len(p.poll(300)))
+try:
+    os.read(fd, 100)
+except BlockingIOError:
+    print("EAGAIN")
+sys.stdout.flush()
+t = time.time()
+r = p.poll(5000)
+print("after", len(r), r[0][1] & select.POLLIN if r else 0)
+print(os.read(fd, 100).decode(), end="")' "$X/wait" >"$tmp/poll" &
+pp=$!
+sleep 1
+echo go >"$X/ctl"
+gone_within $pp 10
+t_eq "poll: wait not readable before an exit, O_NONBLOCK read EAGAIN" \
+	"$(head -n 2 "$tmp/poll" | tr '\n' ' ')" "before 0 EAGAIN "
+t_eq "poll: readable once the exit happened (notified, not polled again)" \
+	"$(sed -n 3p "$tmp/poll")" "after 1 1"
+t_eq "poll: then the line reads" "$(sed -n 4p "$tmp/poll")" \
+	"io 0x3f80000 pc 0x0 sp 0x0 ilen 0x1 iinfo 0x0 ax 0x43"
+echo stop >"$X/ctl"
 
 # --- signals, quit with readers
 cat "$X/wait" >/dev/null 2>&1 &

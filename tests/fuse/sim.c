@@ -748,10 +748,8 @@ static int sb_map_write(const struct xvmx_backend *be,
 		if (ret)
 			return ret;
 	}
-	r = malloc(SIM_RANGES_MAX * sizeof(*r));
-	if (!r)
-		return -ENOMEM;
 	pthread_mutex_lock(&s->lock);
+	r = s->next;
 	ret = check_alive(s);
 	if (ret)
 		goto out_unlock;
@@ -763,11 +761,11 @@ static int sb_map_write(const struct xvmx_backend *be,
 		*err = "too many ranges";
 		goto out_unlock;
 	}
-	memcpy(s->ranges, r, nr * sizeof(*r));
+	s->next = s->ranges;
+	s->ranges = r;
 	s->nranges = nr;
 out_unlock:
 	pthread_mutex_unlock(&s->lock);
-	free(r);
 	return ret;
 }
 
@@ -897,8 +895,10 @@ int sim_create(struct sim *s, const char *script_path)
 	s->be.priv = s;
 	s->regs = calloc(xvmx_nregs, sizeof(*s->regs));
 	s->ranges = calloc(SIM_RANGES_MAX, sizeof(*s->ranges));
+	s->next = calloc(SIM_RANGES_MAX, sizeof(*s->next));
 	s->script_path = script_path ? strdup(script_path) : NULL;
-	if (!s->regs || !s->ranges || (script_path && !s->script_path)) {
+	if (!s->regs || !s->ranges || !s->next ||
+	    (script_path && !s->script_path)) {
 		sim_destroy(s);
 		return -ENOMEM;
 	}
@@ -912,10 +912,12 @@ void sim_destroy(struct sim *s)
 {
 	free(s->regs);
 	free(s->ranges);
+	free(s->next);
 	free(s->script);
 	free(s->script_path);
 	s->regs = NULL;
 	s->ranges = NULL;
+	s->next = NULL;
 	s->script = NULL;
 	s->script_path = NULL;
 }

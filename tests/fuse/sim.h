@@ -65,6 +65,7 @@ struct sim {
 	unsigned char fpu[SIM_FPU_SIZE];
 	struct sim_range *ranges;	/* sorted by lo, disjoint */
 	unsigned int nranges;
+	struct sim_range *next;		/* a map write builds the new list here */
 	unsigned int got;	/* SIM_GOT_* */
 	struct xvmx_exit exit;
 	unsigned int ackvec;
