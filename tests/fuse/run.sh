@@ -331,7 +331,7 @@ script "io qual=0x3f80000 ilen=1 ax=0x68" "io qual=0x3f80000 ilen=1 ax=0x69" \
 t_eq "vmxctl run: serves io exits until hlt" \
 	"$(timeout 20 "$vmxctl" -r "$X" run "$tmp/guest.bin")" hi
 t_eq "vmxctl run: cleans up (inactive, segment gone)" \
-	"$(V status) $(ls /dev/shm | grep -c xvmx-run-)" "inactive 0"
+	"$(V status) $(find /dev/shm -maxdepth 1 -name "xvmx-run-*" | wc -l)" "inactive 0"
 script "hang"
 timeout 20 "$vmxctl" -r "$X" run --timeout 1 "$tmp/guest.bin" \
 	>/dev/null 2>"$tmp/run.err"
