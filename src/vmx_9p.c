@@ -100,6 +100,23 @@ typedef struct ninep_reply *(*ninep_handler)(struct ninep_conn *c,
 static struct workqueue_struct *ninep_wq;
 static u32 ninep_time;			/* atime/mtime: module load */
 
+/*
+ * `wait` kthreads hold no module reference (that would make rmmod fail
+ * with EAGAIN until the last one got scheduled to drop it, after close
+ * had already returned). Instead each one started is counted and ends
+ * in kthread_complete_and_exit(), which completes from core kernel text,
+ * and exit waits for one completion per thread started and not reaped.
+ */
+static atomic_t ninep_threads = ATOMIC_INIT(0);
+static DECLARE_COMPLETION(ninep_threads_done);
+
+/* Consume the completions of threads gone, so neither count can wrap. */
+static void ninep_threads_reap(void)
+{
+	while (try_wait_for_completion(&ninep_threads_done))
+		atomic_dec(&ninep_threads);
+}
+
 /* --------------------------------------------------------------- replies */
 
 static struct ninep_reply *reply_new(size_t cap)
@@ -723,7 +740,7 @@ static int ninep_kthread(void *arg)
 		ninep_serve(r);
 	else
 		req_done(r, NULL, false);
-	module_put_and_kthread_exit(0);
+	kthread_complete_and_exit(&ninep_threads_done, 0);
 }
 
 /* Mark every running request flushed and interrupt the blocked ones. */
@@ -761,11 +778,13 @@ static void start_req(struct ninep_conn *c, struct ninep_req *r)
 
 	/* a Tread of wait blocks, unless it is the empty one after a line */
 	if (r->fid && fid_is_wait(r->fid) && !READ_ONCE(r->fid->eof_next)) {
-		__module_get(THIS_MODULE);	/* the kthread's own */
+		ninep_threads_reap();
+		atomic_inc(&ninep_threads);
 		t = kthread_run(ninep_kthread, r, "xvmx-9p");
 		if (!IS_ERR(t))
 			return;
-		module_put(THIS_MODULE);
+		/* ninep_kthread() never ran, so it will not complete */
+		atomic_dec(&ninep_threads);
 		req_done(r, rerror(r->t.tag, x9p_errstr(PTR_ERR(t))), true);
 		return;
 	}
@@ -1128,8 +1147,17 @@ err_destroy_wq:
 	return err;
 }
 
+/*
+ * No connection is open (each holds the module through fops.owner) and
+ * every release waited for its requests, so no thread can start any more
+ * and the ones started are at most a few instructions from their end.
+ */
 void xvmx_9p_exit(void)
 {
+	int n;
+
 	misc_deregister(&ninep_dev);
 	destroy_workqueue(ninep_wq);
+	for (n = atomic_read(&ninep_threads); n > 0; n--)
+		wait_for_completion(&ninep_threads_done);
 }
