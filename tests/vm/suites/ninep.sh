@@ -38,7 +38,7 @@ gone_within() {
 	[ "$_rc" != 137 ]
 }
 
-t_plan 59
+t_plan 62
 t_ok "insmod xvmx.ko" insmod /modules/xvmx.ko
 t_eq "/dev/xvmx is a char device, mode 0600" \
 	"$(stat -c '%F %a' /dev/xvmx 2>&1)" "character special file 600"
@@ -143,7 +143,9 @@ rm -f /dev/shm/vm0
 
 # --- vmxctl against the mount (-r): the same tool, the same tree
 t_eq "vmxctl -r: status" "$(vmxctl -r "$M" status)" inactive
-out=$(timeout 300 vmxctl -r "$M" run /guests/hello.bin 2>&1)
+# 3>&-: busybox timeout's watchdog child outlives vmxctl by up to a second
+# and must not hold the mount's /dev/xvmx (and so the module) meanwhile
+out=$(timeout 300 vmxctl -r "$M" run /guests/hello.bin 2>&1 3>&-)
 t_eq "vmxctl -r: run hello.bin exits 0" "$?" 0
 t_eq "vmxctl -r: the greeting" "$out" "Hello from xvmx guest!"
 t_eq "vmxctl -r: inactive after run" "$(vmxctl -r "$M" status)" inactive
@@ -154,12 +156,26 @@ t_fails "rmmod refused while mounted" rmmod xvmx
 # v9fs reader on the mount (abandoned by a signal just before umount) and
 # a raw Tread on a connection of its own that close itself abandons. The
 # request threads hold no module reference, so no sleep is needed here.
-# Raw messages: Tattach fid 0, Twalk 0 -> 1 "wait", Topen 1 OREAD and a
-# Tread of 512 bytes at 0, which blocks on the ready vCPU.
-RAW_WAIT='\023\000\000\000\150\001\000\000\000\000\000\377\377\377\377\000\000\000\000'
-RAW_WAIT=$RAW_WAIT'\027\000\000\000\156\002\000\000\000\000\000\001\000\000\000\001\000\004\000wait'
-RAW_WAIT=$RAW_WAIT'\014\000\000\000\160\003\000\001\000\000\000\000'
-RAW_WAIT=$RAW_WAIT'\027\000\000\000\164\004\000\001\000\000\000\000\000\000\000\000\000\000\000\000\002\000\000'
+# Raw messages on fd 4, each answered before the next goes (the server
+# runs requests concurrently, so a Topen sent with its Twalk may find no
+# fid yet): Tversion, Tattach fid 0, Twalk 0 -> 1 "wait", Topen 1 OREAD,
+# then a Tread of 512 bytes at 0, which blocks on the ready vCPU.
+# raw_rpc MSG REPLY-SIZE: send MSG, read back one reply of that size. No
+# `timeout` here: busybox's leaves a watchdog child holding the fd (and so
+# the module) for up to a second after the command is done.
+raw_rpc() {
+	# shellcheck disable=SC2059 # the format is the message
+	printf "$1" >&4
+	[ "$(dd bs="$2" count=1 <&4 2>/dev/null | wc -c)" = "$2" ]
+}
+
+open_raw_wait() {
+	raw_rpc '\023\000\000\000\144\377\377\000\040\000\000\006\0009P2000' 19 &&
+		raw_rpc '\023\000\000\000\150\001\000\000\000\000\000\377\377\377\377\000\000\000\000' 20 &&
+		raw_rpc '\027\000\000\000\156\002\000\000\000\000\000\001\000\000\000\001\000\004\000wait' 22 &&
+		raw_rpc '\014\000\000\000\160\003\000\001\000\000\000\000' 24 &&
+		printf '\027\000\000\000\164\004\000\001\000\000\000\000\000\000\000\000\000\000\000\000\002\000\000' >&4
+}
 
 # nthreads: how many xvmx-9p request threads run (busybox has no pgrep).
 # shellcheck disable=SC2009
@@ -189,9 +205,8 @@ for round in 1 2 3; do
 	wait "$p" 2>/dev/null
 	t_ok "round $round: its thread ends with the Tflush" threads_reach 0
 	exec 4<>/dev/xvmx
-	printf '\023\000\000\000\144\377\377\000\040\000\000\006\0009P2000' >&4
-	# shellcheck disable=SC2059 # the format is the message
-	printf "$RAW_WAIT" >&4
+	t_ok "round $round: raw version, attach, walk to wait, open" \
+		open_raw_wait
 	t_ok "round $round: a raw Tread of wait blocks" threads_reach 1
 	t_ok "round $round: umount" umount "$M"
 	exec 3>&- 4>&-
