@@ -521,6 +521,15 @@ static struct ninep_reply *h_write(struct ninep_conn *c, struct ninep_req *r)
 		goto out_put;
 	n = xvmx_file_write(&f->o, (const char *)r->t.write.data,
 			    r->t.write.count, r->t.write.offset);
+	/*
+	 * v9fs's p9_client_write() resends the rest of a short Rwrite until
+	 * it is all written, and never stops on a count of 0: a write that
+	 * starts at the end of fpregs (0 bytes on debugfs, SPEC) would make
+	 * the writer loop for ever. Fail it the way a block device fails a
+	 * write at its end; a write across the end still returns what fit.
+	 */
+	if (n == 0 && r->t.write.count)
+		n = -ENOSPC;
 	if (n < 0) {
 		kvfree(rep);
 		goto out_put;
