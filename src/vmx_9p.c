@@ -100,6 +100,23 @@ typedef struct ninep_reply *(*ninep_handler)(struct ninep_conn *c,
 static struct workqueue_struct *ninep_wq;
 static u32 ninep_time;			/* atime/mtime: module load */
 
+/*
+ * `wait` kthreads hold no module reference (that would make rmmod fail
+ * with EAGAIN until the last one got scheduled to drop it, after close
+ * had already returned). Instead each one started is counted and ends
+ * in kthread_complete_and_exit(), which completes from core kernel text,
+ * and exit waits for one completion per thread started and not reaped.
+ */
+static atomic_t ninep_threads = ATOMIC_INIT(0);
+static DECLARE_COMPLETION(ninep_threads_done);
+
+/* Consume the completions of threads gone, so neither count can wrap. */
+static void ninep_threads_reap(void)
+{
+	while (try_wait_for_completion(&ninep_threads_done))
+		atomic_dec(&ninep_threads);
+}
+
 /* --------------------------------------------------------------- replies */
 
 static struct ninep_reply *reply_new(size_t cap)
@@ -505,6 +522,15 @@ static struct ninep_reply *h_write(struct ninep_conn *c, struct ninep_req *r)
 		goto out_put;
 	n = xvmx_file_write(&f->o, (const char *)r->t.write.data,
 			    r->t.write.count, r->t.write.offset);
+	/*
+	 * v9fs's p9_client_write() resends the rest of a short Rwrite until
+	 * it is all written, and never stops on a count of 0: a write that
+	 * starts at the end of fpregs (0 bytes on debugfs, SPEC) would make
+	 * the writer loop for ever. Fail it the way a block device fails a
+	 * write at its end; a write across the end still returns what fit.
+	 */
+	if (n == 0 && r->t.write.count)
+		n = -ENOSPC;
 	if (n < 0) {
 		kvfree(rep);
 		goto out_put;
@@ -724,7 +750,7 @@ static int ninep_kthread(void *arg)
 		ninep_serve(r);
 	else
 		req_done(r, NULL, false);
-	module_put_and_kthread_exit(0);
+	kthread_complete_and_exit(&ninep_threads_done, 0);
 }
 
 /* Mark every running request flushed and interrupt the blocked ones. */
@@ -762,11 +788,13 @@ static void start_req(struct ninep_conn *c, struct ninep_req *r)
 
 	/* a Tread of wait blocks, unless it is the empty one after a line */
 	if (r->fid && fid_is_wait(r->fid) && !READ_ONCE(r->fid->eof_next)) {
-		__module_get(THIS_MODULE);	/* the kthread's own */
+		ninep_threads_reap();
+		atomic_inc(&ninep_threads);
 		t = kthread_run(ninep_kthread, r, "xvmx-9p");
 		if (!IS_ERR(t))
 			return;
-		module_put(THIS_MODULE);
+		/* ninep_kthread() never ran, so it will not complete */
+		atomic_dec(&ninep_threads);
 		req_done(r, rerror(r->t.tag, x9p_errstr(PTR_ERR(t))), true);
 		return;
 	}
@@ -1129,8 +1157,17 @@ err_destroy_wq:
 	return err;
 }
 
+/*
+ * No connection is open (each holds the module through fops.owner) and
+ * every release waited for its requests, so no thread can start any more
+ * and the ones started are at most a few instructions from their end.
+ */
 void xvmx_9p_exit(void)
 {
+	int n;
+
 	misc_deregister(&ninep_dev);
 	destroy_workqueue(ninep_wq);
+	for (n = atomic_read(&ninep_threads); n > 0; n--)
+		wait_for_completion(&ninep_threads_done);
 }

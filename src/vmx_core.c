@@ -750,14 +750,25 @@ static void xvmx_step_tf_disarm(struct xvmx_vcpu *v)
 }
 
 /*
- * A step is over (its trap or another exit): the one-step page goes away
- * here, on the kthread, even if the `step` writer was interrupted and
- * nobody runs the command's second half.
+ * A step is over (its trap or another exit). This runs inside xvmx_run()
+ * with preemption off, and the one-step page needs mem->lock (a mutex),
+ * so xvmx_step_unmap() releases it once the run loop is left: every exit
+ * that ends a step also ends the run, so the guest never enters again
+ * with the page still mapped.
  */
 static void xvmx_step_end(struct xvmx_vcpu *v)
 {
 	v->onentry &= ~XE_STEP;
-	if (v->stepmapped) {
+}
+
+/*
+ * After a run: the page of a step that ended goes away here, on the
+ * kthread, even if the `step` writer was interrupted and nobody runs the
+ * command's second half.
+ */
+static void xvmx_step_unmap(struct xvmx_vcpu *v)
+{
+	if (v->stepmapped && !(v->onentry & XE_STEP)) {
 		xvmx_mem_step_unmap(&v->mem, &v->stepsave);
 		v->stepmapped = false;
 		v->onentry |= XE_FLUSH_EPT;
@@ -1060,6 +1071,7 @@ static int xvmx_thread(void *data)
 			break;
 		if (v->state == XVMX_RUNNING) {
 			xvmx_run(v);
+			xvmx_step_unmap(v);
 			cond_resched();
 			continue;
 		}

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -253,9 +254,33 @@ static volatile sig_atomic_t run_interrupted;
 static char run_seg[64];
 static int run_active;
 
-static void on_signal(int sig)
+static char run_ctl[4096];
+static sigset_t run_sigs;
+
+/*
+ * Ctrl-C, SIGTERM and --timeout's SIGALRM. A read blocked on a 9P mount
+ * waits killably only (v9fs), so a caught signal would neither end it nor
+ * run a handler until the guest's next exit: this thread takes them
+ * instead (the others block them) and quits the vCPU, which ends the
+ * blocked wait read with ENXIO on either tree. Its own path buffer, as
+ * path_of()'s is the main thread's.
+ */
+static void *run_sigwaiter(void *arg)
 {
+	int sig, fd;
+
+	(void)arg;
+	if (sigwait(&run_sigs, &sig))
+		return NULL;
 	run_interrupted = sig;
+	fd = open(run_ctl, O_WRONLY);
+	if (fd >= 0) {
+		/* a failure means it is already inactive: nothing to end */
+		if (write(fd, "quit\n", 5) < 0) {
+		}
+		close(fd);
+	}
+	return NULL;
 }
 
 static void run_cleanup(void)
@@ -441,9 +466,9 @@ static void cmd_run(int argc, char **argv)
 		.mem = 16 << 20, .load = 0x1000, .entry = ~0ULL,
 		.stack = 0x8000, .mode = 32,
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
 	char line[512], go[256], cmd[300];
 	int i, fd, status = 1;
+	pthread_t sigwaiter;
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -481,10 +506,16 @@ static void cmd_run(int argc, char **argv)
 	    o.mem > (1ULL << 32) || (o.mode == 16 && o.entry > 0xffff))
 		usage_die("run: bad memory size, load address or entry");
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(&run_sigs);
+	sigaddset(&run_sigs, SIGINT);
+	sigaddset(&run_sigs, SIGTERM);
+	sigaddset(&run_sigs, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &run_sigs, NULL);
+	snprintf(run_ctl, sizeof(run_ctl), "%s/ctl", root);
 	run_setup(&o);
+	/* after setup: a signal during it stays pending until here */
+	if (pthread_create(&sigwaiter, NULL, run_sigwaiter, NULL))
+		run_fail("cannot start the signal thread");
 	if (o.timeout)
 		alarm(o.timeout);
 
@@ -496,10 +527,15 @@ static void cmd_run(int argc, char **argv)
 		int n;
 
 		snprintf(cmd, sizeof(cmd), go[0] ? "go %s\n" : "go\n", go);
-		if (!run_interrupted &&
-		    file_write("ctl", 0, cmd, strlen(cmd)))
-			run_fail("go: %s", strerror(errno));
-		n = run_interrupted ? -EINTR : wait_line(fd, line, sizeof(line));
+		n = run_interrupted ? 0 :
+		    file_write("ctl", 0, cmd, strlen(cmd));
+		if (n && !run_interrupted)
+			run_fail("go: %s", strerror(-n));
+		if (!run_interrupted)
+			n = wait_line(fd, line, sizeof(line));
+		/* the signal thread's quit ended the read (ENXIO) or raced it */
+		if (run_interrupted)
+			n = -EINTR;
 		if (n == -EINTR) {
 			file_write("ctl", 0, "stop\n", 5);
 			fprintf(stderr, "%s: run: %s\n", prog,

@@ -78,8 +78,15 @@ t_eq "a write across the end is cut to what fits" \
 	"$(pio w "$FP" $((size - 8)) 0102030405060708090a0b0c0d0e0f10)" 8
 t_eq "the bytes that fit landed" "$(pio r "$FP" $((size - 8)) 8)" \
 	"8 0102030405060708"
-t_eq "a write at the end is cut to nothing, not an error" \
-	"$(pio w "$FP" "$size" 01020304)" 0
+if t_tree_is_9p; then
+	# v9fs resends the rest of a short write and never stops on a count
+	# of 0 (p9_client_write): the server fails it as a block device would
+	t_eq "a write at the end fails with ENOSPC (9P: v9fs would loop on 0)" \
+		"$(pio w "$FP" "$size" 01020304)" "No space left on device"
+else
+	t_eq "a write at the end is cut to nothing, not an error" \
+		"$(pio w "$FP" "$size" 01020304)" 0
+fi
 
 # --- AVX: fpregs -> guest ymm2, guest ymm3 -> fpregs
 Y2LO=202122232425262728292a2b2c2d2e2f
