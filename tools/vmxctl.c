@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,7 +251,8 @@ struct run_opts {
 	const char *guest;
 };
 
-static volatile sig_atomic_t run_interrupted;
+/* set by the signal thread, read by the main one */
+static atomic_int run_interrupted;
 static char run_seg[64];
 static int run_active;
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
-# xvmx-rig: emu=bochs kernels=minimal timeout=3000
+# xvmx-rig: emu=bochs kernels=minimal timeout=1200
 # ninepall: the debugfs suites that exercise the tree, run again on the 9P
 # mount of /dev/xvmx (XVMX_TREE=/mnt/xvmx; nineplib.sh makes their insmod
 # mount and their rmmod umount), so both trees pass the same suites. Each
