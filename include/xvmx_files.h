@@ -48,6 +48,13 @@ int xvmx_file_lookup(const char *name, size_t len);
 /* The largest single write a file takes; larger ones fail (EINVAL). */
 size_t xvmx_file_write_max(enum xvmx_file_id id);
 
+/*
+ * What a vCPU in state @st answers every request but init and quit
+ * (SPEC "status"): 0, -ENXIO while inactive or ending, -EIO once dead.
+ * Backends share this rule.
+ */
+int xvmx_state_errno(enum xvmx_state st);
+
 struct xvmx_backend;
 
 /*

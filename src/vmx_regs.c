@@ -10,19 +10,12 @@
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
 #include "xvmx.h"
+#include "xvmx_files.h"
 
 /* Only `quit` is accepted from a dead vCPU (SPEC "status"). */
 static int check_alive(struct xvmx_vcpu *v)
 {
-	switch (v->state) {
-	case XVMX_DEAD:
-		return -EIO;
-	case XVMX_INACTIVE:
-	case XVMX_ENDING:
-		return -ENXIO;
-	default:
-		return 0;
-	}
+	return xvmx_state_errno(v->state);
 }
 
 /* ------------------------------------------------------------- registers */

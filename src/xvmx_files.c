@@ -58,6 +58,19 @@ size_t xvmx_file_write_max(enum xvmx_file_id id)
 	}
 }
 
+int xvmx_state_errno(enum xvmx_state st)
+{
+	switch (st) {
+	case XVMX_DEAD:
+		return -EIO;
+	case XVMX_INACTIVE:
+	case XVMX_ENDING:
+		return -ENXIO;
+	default:
+		return 0;
+	}
+}
+
 static size_t min_size(size_t a, size_t b)
 {
 	return a < b ? a : b;

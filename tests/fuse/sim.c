@@ -514,15 +514,7 @@ static int map_apply(struct sim_range *r, unsigned int *n,
 
 static int check_alive(struct sim *s)
 {
-	switch (s->state) {
-	case XVMX_DEAD:
-		return -EIO;
-	case XVMX_INACTIVE:
-	case XVMX_ENDING:
-		return -ENXIO;
-	default:
-		return 0;
-	}
+	return xvmx_state_errno(s->state);
 }
 
 static int sb_status(const struct xvmx_backend *be, char *buf, size_t size)

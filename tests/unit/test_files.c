@@ -115,6 +115,12 @@ START_TEST(files_table)
 	ck_assert_uint_eq(xvmx_files[XF_CTL].access, XVMX_ACC_WRITE);
 	ck_assert_uint_eq(xvmx_files[XF_WAIT].access, XVMX_ACC_READ);
 	ck_assert_uint_eq(xvmx_file_write_max(XF_STATUS), 0);
+	ck_assert_int_eq(xvmx_state_errno(XVMX_INACTIVE), -ENXIO);
+	ck_assert_int_eq(xvmx_state_errno(XVMX_ENDING), -ENXIO);
+	ck_assert_int_eq(xvmx_state_errno(XVMX_DEAD), -EIO);
+	ck_assert_int_eq(xvmx_state_errno(XVMX_INIT), 0);
+	ck_assert_int_eq(xvmx_state_errno(XVMX_READY), 0);
+	ck_assert_int_eq(xvmx_state_errno(XVMX_RUNNING), 0);
 	ck_assert_uint_ge(xvmx_file_write_max(XF_MAP), 65536);
 }
 END_TEST
