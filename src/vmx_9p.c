@@ -219,13 +219,9 @@ static void file_stat(int file, struct x9p_stat *st)
 
 static int file_lookup(const struct x9p_str *name)
 {
-	unsigned int i;
+	int i = xvmx_file_lookup(name->s, name->len);
 
-	for (i = 0; i < xvmx_nfiles; i++)
-		if (strlen(xvmx_files[i].name) == name->len &&
-		    !memcmp(xvmx_files[i].name, name->s, name->len))
-			return i;
-	return -ENOENT;
+	return i < 0 ? -ENOENT : i;
 }
 
 static bool fid_is_wait(const struct ninep_fid *f)
