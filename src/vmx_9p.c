@@ -33,7 +33,7 @@
 #include <linux/timekeeping.h>
 #include "xvmx_files.h"
 #include "xvmx_9p.h"
-#include "xvmx_9p_dev.h"
+#include "vmx_9p.h"
 
 /*
  * Requests accepted but not yet answered and read back. A write is refused

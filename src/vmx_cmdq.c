@@ -13,7 +13,7 @@
  */
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
-#include "xvmx.h"
+#include "vmx_vcpu.h"
 
 void xvmx_cmdq_init(struct xvmx_cmdq *q)
 {

@@ -28,8 +28,8 @@
 #include <asm/debugreg.h>
 #include <asm/tsc.h>
 #include <asm/trapnr.h>
-#include "xvmx.h"
-#include "xvmx_compat.h"
+#include "vmx_vcpu.h"
+#include "vmx_compat.h"
 
 static int cpu = -1;
 module_param(cpu, int, 0444);

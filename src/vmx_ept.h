@@ -21,7 +21,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include "xvmx_text.h"
-#include "vmx_vmcs.h"
+#include "xvmx_vmcs.h"
 
 /* ------------------------------------------------------- EPT page tables */
 

@@ -16,9 +16,9 @@
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/capability.h>
-#include "xvmx.h"
+#include "vmx_vcpu.h"
 #include "xvmx_files.h"
-#include "xvmx_9p_dev.h"
+#include "vmx_9p.h"
 
 /* --------------------------------------------------- the vCPU backend */
 

@@ -9,7 +9,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
-#include "xvmx.h"
+#include "vmx_vcpu.h"
 #include "xvmx_files.h"
 
 /* Only `quit` is accepted from a dead vCPU (SPEC "status"). */

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "sim.h"
-#include "vmx_vmcs.h"
+#include "xvmx_vmcs.h"
 
 #define SIM(be)		((struct sim *)(be)->priv)
 

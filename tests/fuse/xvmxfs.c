@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xvmxfs: the xvmx file tree in userspace, for tests. The file layer the
- * module serves under debugfs and 9P (src/xvmx_files.c, the same source)
+ * module serves under debugfs and 9P (lib/xvmx_files.c, the same source)
  * runs here over the simulated vCPU of sim.c and is mounted with FUSE, so
  * vmxctl and shell scripts can be tested end to end without root, VMX or
  * an emulator. Only the vCPU is simulated: parsing, atomicity, blocking,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz whole sequences of opens, writes and reads on the file layer
- * (src/xvmx_files.c) over the simulated vCPU (tests/fuse/sim.c): what a
+ * (lib/xvmx_files.c) over the simulated vCPU (tests/fuse/sim.c): what a
  * user can do with echo and cat, in any order, on any file.
  *
  * Input: records "OP SLOT LEN PAYLOAD[LEN]". Four open files (slots) start

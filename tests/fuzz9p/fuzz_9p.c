@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the 9P2000 codec (src/xvmx_9p.c), driven the way
+ * libFuzzer target for the 9P2000 codec (lib/xvmx_9p.c), driven the way
  * the /dev/xvmx server drives it: the first two bytes pick msize, the rest
  * is a byte stream cut into messages by their size fields; each message is
  * decoded, and what it decoded is fed back through the encoders (Rversion

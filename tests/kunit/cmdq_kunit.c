@@ -7,7 +7,7 @@
 #include <kunit/test.h>
 #include <linux/kthread.h>
 #include <linux/delay.h>
-#include "xvmx.h"
+#include "vmx_vcpu.h"
 
 static struct xvmx_vcpu tv;		/* a vCPU that never runs a guest */
 static int order[8], norder;

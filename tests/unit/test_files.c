@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The file layer (src/xvmx_files.c) over the simulated vCPU
+ * The file layer (lib/xvmx_files.c) over the simulated vCPU
  * (tests/fuse/sim.c): per-open snapshots, the rest of a wait line, write
  * limits, all-or-nothing writes, O_TRUNC, and the errno of each refusal.
  * The same code serves debugfs and 9P in the module.

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "unit.h"
-#include "vmx_vmcs.h"
+#include "xvmx_vmcs.h"
 
 /* SPEC "regs", verbatim, in print order. */
 static const char spec_order[] =

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * check tests of the 9P2000 codec (src/xvmx_9p.c): every T-message the
+ * check tests of the 9P2000 codec (lib/xvmx_9p.c): every T-message the
  * server decodes, every R-message it encodes, the stat entries and the
  * directory-read offsets, and the error paths: truncated, oversized, bad
  * string lengths, NUL in strings, nwname > 16, unknown types, trailing

@@ -14,7 +14,7 @@
 #include <linux/sched.h>
 #include <linux/completion.h>
 #include "xvmx_text.h"
-#include "vmx_vmcs.h"
+#include "xvmx_vmcs.h"
 #include "vmx_ept.h"
 
 #define XVMX_ERRMAX	128

@@ -6,7 +6,7 @@
  * vmxctl: no allocation, no state but const tables, never reads past len.
  */
 #include "xvmx_text.h"
-#include "vmx_vmcs.h"
+#include "xvmx_vmcs.h"
 
 #define PAGE_MASK_4K	0xfffULL
 #define PAGE_4K		0x1000ULL
