@@ -168,7 +168,20 @@ enum vmcs_field {
 #define MSR_VMX_TRUE_EXIT_CTLS		0x48f
 #define MSR_VMX_TRUE_ENTRY_CTLS		0x490
 
+/* IA32_VMX_BASIC (SDM A.1) */
+#define XVMX_BASIC_REVISION_MASK		0x7fffffffULL	/* bits 30:0 */
+#define XVMX_BASIC_VMCS_SIZE(b)		(((b) >> 32) & 0x1fff)	/* 44:32 */
+#define XVMX_BASIC_MEM_TYPE(b)		(((b) >> 50) & 0xf)	/* 53:50 */
+#define XVMX_MEMTYPE_WB			6	/* SDM 13.3, table 13-2 */
 #define VMX_BASIC_TRUE_CTLS		(1ULL << 55)
+
+/* IA32_VMX_MISC (SDM A.6) */
+#define XVMX_MISC_PREEMPT_RATE(m)	((m) & 0x1f)	/* TSC >> rate */
+#define XVMX_MISC_ZERO_LEN_INS		(1ULL << 30)	/* soft int, ilen 0 */
+
+/* A capability MSR of controls (SDM A.3-A.5): 0 bits low, 1 bits high */
+#define XVMX_CTL_MUST_BE_1(cap)		((u32)(cap))
+#define XVMX_CTL_MAY_BE_1(cap)		((u32)((cap) >> 32))
 
 /* Pin-based controls (SDM 24.6.1) */
 #define PIN_EXT_INTR_EXITING		(1U << 0)
@@ -260,6 +273,10 @@ enum vmcs_field {
 #define EXIT_REASON_PREEMPTION_TIMER	52
 #define EXIT_REASON_XSETBV		55
 #define EXIT_REASON_FAILED_ENTRY	(1U << 31)
+#define EXIT_REASON_BASIC(r)		((r) & 0xffff)	/* SDM 25.9.1 */
+
+/* EPT violation qualification (SDM 28.2.1, table 28-7) */
+#define EPT_QUAL_GLA_VALID		(1ULL << 7)
 
 /* Interruption information (SDM 24.9.2, 24.8.3) */
 #define INTR_INFO_VECTOR_MASK		0xffU

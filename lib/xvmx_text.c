@@ -698,13 +698,10 @@ const char *xvmx_exit_name(unsigned int r)
 
 /* ----------------------------------------------------------- exit lines */
 
-/* EPT violation qualification bit 7: guest linear address valid (27.2.1) */
-#define EPT_QUAL_VA_VALID	BIT_ULL(7)
-
 int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 {
 	struct pbuf pb = { buf, size, 0 };
-	unsigned int basic = e->reason & 0xffff;
+	unsigned int basic = EXIT_REASON_BASIC(e->reason);
 	bool intvalid = e->intinfo & INTR_INFO_VALID;
 	const char *name;
 
@@ -729,7 +726,7 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 		  (unsigned long long)e->sp, e->ilen, e->iinfo);
 	if (intvalid && (e->intinfo & INTR_INFO_HAS_ERROR_CODE))
 		pb_printf(&pb, " excode 0x%x", e->intcode);
-	if (basic == XEXIT_EPT_VIOLATION && (e->qual & EPT_QUAL_VA_VALID))
+	if (basic == XEXIT_EPT_VIOLATION && (e->qual & EPT_QUAL_GLA_VALID))
 		pb_printf(&pb, " va 0x%llx", (unsigned long long)e->va);
 	if (basic == XEXIT_EPT_VIOLATION || basic == XEXIT_EPT_MISCONFIG)
 		pb_printf(&pb, " pa 0x%llx", (unsigned long long)e->pa);

@@ -28,7 +28,7 @@
 #include <asm/debugreg.h>
 #include <asm/tsc.h>
 #include <asm/trapnr.h>
-#include "vmx_vcpu.h"
+#include "vmx_ops.h"
 #include "vmx_compat.h"
 
 static int cpu = -1;
@@ -42,84 +42,42 @@ static enum cpuhp_state xvmx_hp_state;
 
 /* ------------------------------------------------- VMX instructions */
 
-static int xvmx_vmxon(u64 pa)
+const char *xvmx_insn_err_name(int err)
 {
-	asm goto("1: vmxon %[pa]\n\t"
-		 "jbe %l[fail]\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : : [pa] "m" (pa) : "cc", "memory" : fail, fault);
-	return 0;
-fail:
-	return -EIO;
-fault:
-	return -EFAULT;
+	switch (err) {
+	case 0:
+		return "ok";
+	case XVMX_INSN_VMFAIL_VALID:
+		return "VMfailValid";
+	case XVMX_INSN_VMFAIL_INVALID:
+		return "VMfailInvalid";
+	case XVMX_INSN_FAULT:
+		return "fault";
+	}
+	return "unknown error";
 }
 
-static void xvmx_vmxoff(void)
+/* A VMREAD/VMWRITE went wrong: keep the first one for the dead message. */
+void xvmx_vmcs_failed(struct xvmx_vcpu *v, unsigned long field, int err)
 {
-	asm volatile("vmxoff" : : : "cc", "memory");
+	if (!v->vmcs_error) {
+		v->vmcs_error = err;
+		v->vmcs_error_field = field;
+	}
 }
-
-static int xvmx_vmclear(u64 pa)
-{
-	asm goto("vmclear %[pa]\n\t"
-		 "jbe %l[fail]"
-		 : : [pa] "m" (pa) : "cc", "memory" : fail);
-	return 0;
-fail:
-	return -EIO;
-}
-
-static int xvmx_vmptrld(u64 pa)
-{
-	asm goto("vmptrld %[pa]\n\t"
-		 "jbe %l[fail]"
-		 : : [pa] "m" (pa) : "cc", "memory" : fail);
-	return 0;
-fail:
-	return -EIO;
-}
-
-/* INVEPT/INVVPID descriptors, SDM 30.3 */
-static int xvmx_invept(unsigned long type, u64 eptp)
-{
-	struct { u64 eptp, rsvd; } desc = { eptp, 0 };
-
-	asm goto("invept %[desc], %[type]\n\t"
-		 "jbe %l[fail]"
-		 : : [desc] "m" (desc), [type] "r" (type) : "cc", "memory"
-		 : fail);
-	return 0;
-fail:
-	return -EIO;
-}
-
-static int xvmx_invvpid(unsigned long type, u16 vpid)
-{
-	struct { u64 vpid, gva; } desc = { vpid, 0 };
-
-	asm goto("invvpid %[desc], %[type]\n\t"
-		 "jbe %l[fail]"
-		 : : [desc] "m" (desc), [type] "r" (type) : "cc", "memory"
-		 : fail);
-	return 0;
-fail:
-	return -EIO;
-}
-
-#define INVEPT_SINGLE	1
-#define INVEPT_ALL	2
-#define INVVPID_SINGLE	1
-#define INVVPID_ALL	2
 
 /* ------------------------------------------------------- capabilities */
 
-/* MXCSR_MASK from an FXSAVE image; 0 there means 0xffbf (SDM 10.5.1.2) */
+/* FNINIT's x87 control word (SDM Vol. 1 8.1.5) */
+#define FCW_DEFAULT		0x37f
+/* What an FXSAVE image with MXCSR_MASK 0 means (SDM Vol. 1 11.6.6) */
+#define MXCSR_MASK_DEFAULT	0xffbf
+
+/* The MXCSR bits this CPU accepts, from an FXSAVE image. */
 static u32 xvmx_read_mxcsr_mask(void)
 {
-	struct fxsave_img { u8 b[512]; } __aligned(16);
-	struct fxsave_img *img;
-	u32 mask = 0xffbf;
+	struct fxregs_state *img;
+	u32 mask = MXCSR_MASK_DEFAULT;
 
 	img = kzalloc(sizeof(*img), GFP_KERNEL);
 	if (!img)
@@ -127,8 +85,8 @@ static u32 xvmx_read_mxcsr_mask(void)
 	kernel_fpu_begin();
 	asm volatile("fxsave64 %0" : "=m" (*img));
 	kernel_fpu_end();
-	if (*(u32 *)&img->b[28])
-		mask = *(u32 *)&img->b[28];
+	if (img->mxcsr_mask)
+		mask = img->mxcsr_mask;
 	kfree(img);
 	return mask;
 }
@@ -144,7 +102,7 @@ static bool adjust_ctl(u32 msr, u32 want, u32 optional, u32 *out)
 	u32 v;
 
 	rdmsrl(msr, cap);
-	v = (want | optional | (u32)cap) & (u32)(cap >> 32);
+	v = (want | optional | XVMX_CTL_MUST_BE_1(cap)) & XVMX_CTL_MAY_BE_1(cap);
 	*out = v;
 	return (v & want) == want;
 }
@@ -160,7 +118,7 @@ static const char *xvmx_probe(void)
 	    boot_cpu_data.x86_vendor != X86_VENDOR_CENTAUR &&
 	    boot_cpu_data.x86_vendor != X86_VENDOR_ZHAOXIN)
 		return "no VMX (not an Intel CPU)";
-	if (!(cpuid_ecx(1) & BIT(5)))
+	if (!(cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31)))
 		return "no VMX (CPUID.1:ECX.VMX is 0)";
 	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc))
 		return "no VMX (IA32_FEATURE_CONTROL unreadable)";
@@ -177,8 +135,8 @@ static const char *xvmx_probe(void)
 	rdmsrl(MSR_VMX_CR4_FIXED1, c->cr4_fixed1);
 
 	/* VMCS region size is at most 4 KiB; WB memory type (SDM A.1) */
-	if (((c->basic >> 32) & 0x1fff) > PAGE_SIZE ||
-	    ((c->basic >> 50) & 0xf) != 6)
+	if (XVMX_BASIC_VMCS_SIZE(c->basic) > PAGE_SIZE ||
+	    XVMX_BASIC_MEM_TYPE(c->basic) != XVMX_MEMTYPE_WB)
 		return "unsupported VMX_BASIC (VMCS size or memory type)";
 
 	cpu_want = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING |
@@ -198,22 +156,22 @@ static const char *xvmx_probe(void)
 		u64 cap;
 
 		rdmsrl(MSR_VMX_TRUE_PROCBASED_CTLS, cap);
-		c->cpu_ctl |= (u32)cap;		/* still must-be-1 bits */
-		c->mtf = (cap >> 32) & CPU_MONITOR_TRAP_FLAG;
+		c->cpu_ctl |= XVMX_CTL_MUST_BE_1(cap);
+		c->mtf = XVMX_CTL_MAY_BE_1(cap) & CPU_MONITOR_TRAP_FLAG;
 	} else {
 		u64 cap;
 
 		rdmsrl(MSR_VMX_PROCBASED_CTLS, cap);
-		c->mtf = (cap >> 32) & CPU_MONITOR_TRAP_FLAG;
+		c->mtf = XVMX_CTL_MAY_BE_1(cap) & CPU_MONITOR_TRAP_FLAG;
 	}
 
 	rdmsrl(MSR_VMX_PROCBASED_CTLS2, sec);
 	sec_want = SEC_ENABLE_EPT | SEC_ENABLE_VPID | SEC_UNRESTRICTED_GUEST;
-	if (!(sec >> 32 & SEC_ENABLE_EPT))
+	if (!(XVMX_CTL_MAY_BE_1(sec) & SEC_ENABLE_EPT))
 		return "no EPT";
-	if (!(sec >> 32 & SEC_ENABLE_VPID))
+	if (!(XVMX_CTL_MAY_BE_1(sec) & SEC_ENABLE_VPID))
 		return "no VPID";
-	if (!(sec >> 32 & SEC_UNRESTRICTED_GUEST))
+	if (!(XVMX_CTL_MAY_BE_1(sec) & SEC_UNRESTRICTED_GUEST))
 		return "no unrestricted guest";
 	adjust_ctl(MSR_VMX_PROCBASED_CTLS2, sec_want,
 		   SEC_ENABLE_RDTSCP | SEC_ENABLE_INVPCID, &c->sec_ctl);
@@ -237,8 +195,9 @@ static const char *xvmx_probe(void)
 		return "no external-interrupt or NMI exiting";
 	c->preempt_timer = c->pin_ctl & PIN_PREEMPTION_TIMER;
 	/* bound one stretch of guest time to ~1 ms of TSC (SDM 25.5.1) */
-	c->timer_value = clamp_t(u64, (u64)tsc_khz >> (c->misc & 0x1f),
-				 1000, 0xffffffffULL);
+	c->timer_value = clamp_t(u64,
+				 (u64)tsc_khz >> XVMX_MISC_PREEMPT_RATE(c->misc),
+				 1000, U32_MAX);
 
 	exit_want = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
 		    EXIT_LOAD_IA32_EFER | EXIT_SAVE_IA32_PAT |
@@ -273,7 +232,8 @@ static const char *xvmx_probe(void)
 	} else {
 		return "no XSAVE";
 	}
-	if (c->xsave_size < 576 || c->xsave_size > PAGE_SIZE)
+	if (c->xsave_size < sizeof(struct xregs_state) ||
+	    c->xsave_size > PAGE_SIZE)
 		return "unsupported XSAVE area size";
 	c->mxcsr_mask = xvmx_read_mxcsr_mask();
 	return NULL;
@@ -313,12 +273,19 @@ void xvmx_die(struct xvmx_vcpu *v, const char *fmt, ...)
 /* After VMCS accesses: a failed VMREAD/VMWRITE kills the vCPU. */
 bool xvmx_check_vmcs(struct xvmx_vcpu *v)
 {
+	u64 insn_err = 0;
+
 	if (likely(!v->vmcs_error))
 		return true;
-	if (v->state != XVMX_DEAD)
-		xvmx_die(v, "vmcs access failed (field %#.4x, error %llu)",
-			 v->vmcs_error_field,
-			 vmcs_read(v, VM_INSTRUCTION_ERROR));
+	if (v->state == XVMX_DEAD)
+		return false;
+	/* only a VMfailValid leaves a number in the VMCS */
+	if (v->vmcs_error == XVMX_INSN_VMFAIL_VALID &&
+	    __vmread(VM_INSTRUCTION_ERROR, &insn_err))
+		insn_err = 0;
+	xvmx_die(v, "vmcs access failed (field %#.4x, %s, error %llu)",
+		 v->vmcs_error_field, xvmx_insn_err_name(v->vmcs_error),
+		 insn_err);
 	return false;
 }
 
@@ -366,112 +333,118 @@ static void vmcs_setup_host(struct xvmx_vcpu *v)
 
 	v->host_cr3 = __native_read_cr3();
 	v->host_cr4 = native_read_cr4();
-	vmcs_write(v, HOST_CR0, native_read_cr0());
-	vmcs_write(v, HOST_CR3, v->host_cr3);
-	vmcs_write(v, HOST_CR4, v->host_cr4);
+	vmcs_writel(v, HOST_CR0, native_read_cr0());
+	vmcs_writel(v, HOST_CR3, v->host_cr3);
+	vmcs_writel(v, HOST_CR4, v->host_cr4);
 
 	/*
 	 * Host selectors need RPL and TI 0 (SDM 26.2.3); Linux may run with
 	 * user DS/ES, which xvmx_run() puts back after the exits.
 	 */
-	vmcs_write(v, HOST_CS_SELECTOR, __KERNEL_CS);
-	vmcs_write(v, HOST_SS_SELECTOR, __KERNEL_DS);
-	vmcs_write(v, HOST_DS_SELECTOR, 0);
-	vmcs_write(v, HOST_ES_SELECTOR, 0);
-	vmcs_write(v, HOST_FS_SELECTOR, 0);
-	vmcs_write(v, HOST_GS_SELECTOR, 0);
-	vmcs_write(v, HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_write16(v, HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write16(v, HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write16(v, HOST_DS_SELECTOR, 0);
+	vmcs_write16(v, HOST_ES_SELECTOR, 0);
+	vmcs_write16(v, HOST_FS_SELECTOR, 0);
+	vmcs_write16(v, HOST_GS_SELECTOR, 0);
+	vmcs_write16(v, HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 
 	rdmsrl(MSR_FS_BASE, v->host_fs_base);
-	vmcs_write(v, HOST_FS_BASE, v->host_fs_base);
+	vmcs_writel(v, HOST_FS_BASE, v->host_fs_base);
 	rdmsrl(MSR_GS_BASE, msr);
-	vmcs_write(v, HOST_GS_BASE, msr);
-	vmcs_write(v, HOST_TR_BASE, host_tr_base(&gdt));
-	vmcs_write(v, HOST_GDTR_BASE, gdt.address);
-	vmcs_write(v, HOST_IDTR_BASE, idt.address);
+	vmcs_writel(v, HOST_GS_BASE, msr);
+	vmcs_writel(v, HOST_TR_BASE, host_tr_base(&gdt));
+	vmcs_writel(v, HOST_GDTR_BASE, gdt.address);
+	vmcs_writel(v, HOST_IDTR_BASE, idt.address);
 
 	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
-	vmcs_write(v, HOST_IA32_SYSENTER_CS, msr);
+	vmcs_write32(v, HOST_IA32_SYSENTER_CS, msr);
 	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
-	vmcs_write(v, HOST_IA32_SYSENTER_ESP, msr);
+	vmcs_writel(v, HOST_IA32_SYSENTER_ESP, msr);
 	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
-	vmcs_write(v, HOST_IA32_SYSENTER_EIP, msr);
+	vmcs_writel(v, HOST_IA32_SYSENTER_EIP, msr);
 	rdmsrl(MSR_IA32_CR_PAT, msr);
-	vmcs_write(v, HOST_IA32_PAT, msr);
+	vmcs_write64(v, HOST_IA32_PAT, msr);
 	rdmsrl(MSR_EFER, msr);
-	vmcs_write(v, HOST_IA32_EFER, msr);
+	vmcs_write64(v, HOST_IA32_EFER, msr);
 
-	vmcs_write(v, HOST_RIP, (unsigned long)xvmx_vmexit);
+	vmcs_writel(v, HOST_RIP, (unsigned long)xvmx_vmexit);
 }
 
+/* Segment access rights as the VMCS holds them (SDM 25.4.1, table 25-2) */
 #define AR_CODE32	0xc09b	/* G, D, P, S, execute/read accessed */
 #define AR_DATA32	0xc093	/* G, B, P, S, read/write accessed */
 #define AR_TSS32_BUSY	0x008b
 #define AR_UNUSABLE	0x10000
 
+/* SPEC's initial state: selectors of a flat GDT, limits of 64 KiB - 1 */
+#define INIT_SEL_CODE	0x08
+#define INIT_SEL_DATA	0x10
+#define INIT_SEL_TSS	0x18
+#define INIT_LIMIT_64K	0xffff
+#define INIT_RFLAGS	X86_EFLAGS_FIXED
+/* the power-on PAT (SDM 13.12.4): WB, WT, UC-, UC twice */
+#define INIT_PAT	0x0007040600070406ULL
+/* DR7 after reset: bit 10 reads as 1 (SDM 19.2.4) */
+#define INIT_DR7	0x400
+
+/* A flat 4 GiB segment: selector, base 0, limit 4 GiB - 1, access rights. */
+#define setup_flat_seg(v, SEG, sel, ar)					\
+do {									\
+	vmcs_write16(v, GUEST_##SEG##_SELECTOR, sel);			\
+	vmcs_writel(v, GUEST_##SEG##_BASE, 0);				\
+	vmcs_write32(v, GUEST_##SEG##_LIMIT, 0xffffffff);		\
+	vmcs_write32(v, GUEST_##SEG##_AR_BYTES, ar);			\
+} while (0)
+
 /* The initial guest state of SPEC "regs": flat 32-bit protected mode. */
 static void vmcs_setup_guest(struct xvmx_vcpu *v)
 {
-	static const struct { u32 sel, base, limit, ar; u16 val; u32 arv; }
-	segs[] = {
-		{ GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT,
-		  GUEST_CS_AR_BYTES, 0x08, AR_CODE32 },
-		{ GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT,
-		  GUEST_DS_AR_BYTES, 0x10, AR_DATA32 },
-		{ GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT,
-		  GUEST_ES_AR_BYTES, 0x10, AR_DATA32 },
-		{ GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT,
-		  GUEST_FS_AR_BYTES, 0x10, AR_DATA32 },
-		{ GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT,
-		  GUEST_GS_AR_BYTES, 0x10, AR_DATA32 },
-		{ GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT,
-		  GUEST_SS_AR_BYTES, 0x10, AR_DATA32 },
-	};
 	u64 cr0, cr4;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(segs); i++) {
-		vmcs_write(v, segs[i].sel, segs[i].val);
-		vmcs_write(v, segs[i].base, 0);
-		vmcs_write(v, segs[i].limit, 0xffffffff);
-		vmcs_write(v, segs[i].ar, segs[i].arv);
-	}
-	vmcs_write(v, GUEST_TR_SELECTOR, 0x18);
-	vmcs_write(v, GUEST_TR_BASE, 0);
-	vmcs_write(v, GUEST_TR_LIMIT, 0xffff);
-	vmcs_write(v, GUEST_TR_AR_BYTES, AR_TSS32_BUSY);
-	vmcs_write(v, GUEST_LDTR_SELECTOR, 0);
-	vmcs_write(v, GUEST_LDTR_BASE, 0);
-	vmcs_write(v, GUEST_LDTR_LIMIT, 0);
-	vmcs_write(v, GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
-	vmcs_write(v, GUEST_GDTR_BASE, 0);
-	vmcs_write(v, GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write(v, GUEST_IDTR_BASE, 0);
-	vmcs_write(v, GUEST_IDTR_LIMIT, 0xffff);
+	setup_flat_seg(v, CS, INIT_SEL_CODE, AR_CODE32);
+	setup_flat_seg(v, DS, INIT_SEL_DATA, AR_DATA32);
+	setup_flat_seg(v, ES, INIT_SEL_DATA, AR_DATA32);
+	setup_flat_seg(v, FS, INIT_SEL_DATA, AR_DATA32);
+	setup_flat_seg(v, GS, INIT_SEL_DATA, AR_DATA32);
+	setup_flat_seg(v, SS, INIT_SEL_DATA, AR_DATA32);
+	vmcs_write16(v, GUEST_TR_SELECTOR, INIT_SEL_TSS);
+	vmcs_writel(v, GUEST_TR_BASE, 0);
+	vmcs_write32(v, GUEST_TR_LIMIT, INIT_LIMIT_64K);
+	vmcs_write32(v, GUEST_TR_AR_BYTES, AR_TSS32_BUSY);
+	vmcs_write16(v, GUEST_LDTR_SELECTOR, 0);
+	vmcs_writel(v, GUEST_LDTR_BASE, 0);
+	vmcs_write32(v, GUEST_LDTR_LIMIT, 0);
+	vmcs_write32(v, GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
+	vmcs_writel(v, GUEST_GDTR_BASE, 0);
+	vmcs_write32(v, GUEST_GDTR_LIMIT, INIT_LIMIT_64K);
+	vmcs_writel(v, GUEST_IDTR_BASE, 0);
+	vmcs_write32(v, GUEST_IDTR_LIMIT, INIT_LIMIT_64K);
 
 	cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | xvmx_cr0_forced();
-	vmcs_write(v, GUEST_CR0, cr0);
-	vmcs_write(v, CR0_READ_SHADOW, cr0);
-	vmcs_write(v, CR0_GUEST_HOST_MASK, xvmx_cr0_host_owned());
+	vmcs_writel(v, GUEST_CR0, cr0);
+	vmcs_writel(v, CR0_READ_SHADOW, cr0);
+	vmcs_writel(v, CR0_GUEST_HOST_MASK, xvmx_cr0_host_owned());
 	cr4 = xvmx_cr4_forced();
-	vmcs_write(v, GUEST_CR4, cr4);
-	vmcs_write(v, CR4_READ_SHADOW, cr4 & ~(u64)X86_CR4_VMXE);
-	vmcs_write(v, CR4_GUEST_HOST_MASK, xvmx_cr4_host_owned());
-	vmcs_write(v, GUEST_CR3, 0);
-	vmcs_write(v, GUEST_DR7, 0x400);
-	vmcs_write(v, GUEST_RSP, 0);
-	vmcs_write(v, GUEST_RIP, 0);
-	vmcs_write(v, GUEST_RFLAGS, 0x2);
-	vmcs_write(v, GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmcs_write(v, GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmcs_write(v, GUEST_ACTIVITY_STATE, 0);
-	vmcs_write(v, GUEST_SYSENTER_CS, 0);
-	vmcs_write(v, GUEST_SYSENTER_ESP, 0);
-	vmcs_write(v, GUEST_SYSENTER_EIP, 0);
-	vmcs_write(v, GUEST_IA32_DEBUGCTL, 0);
-	vmcs_write(v, GUEST_IA32_PAT, 0x0007040600070406ULL);
-	vmcs_write(v, GUEST_IA32_EFER, 0);
-	vmcs_write(v, VMCS_LINK_POINTER, ~0ULL);
+	vmcs_writel(v, GUEST_CR4, cr4);
+	vmcs_writel(v, CR4_READ_SHADOW, cr4 & ~(u64)X86_CR4_VMXE);
+	vmcs_writel(v, CR4_GUEST_HOST_MASK, xvmx_cr4_host_owned());
+	vmcs_writel(v, GUEST_CR3, 0);
+	vmcs_writel(v, GUEST_DR7, INIT_DR7);
+	vmcs_writel(v, GUEST_RSP, 0);
+	vmcs_writel(v, GUEST_RIP, 0);
+	vmcs_writel(v, GUEST_RFLAGS, INIT_RFLAGS);
+	vmcs_writel(v, GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write32(v, GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write32(v, GUEST_ACTIVITY_STATE, 0);
+	vmcs_write32(v, GUEST_SYSENTER_CS, 0);
+	vmcs_writel(v, GUEST_SYSENTER_ESP, 0);
+	vmcs_writel(v, GUEST_SYSENTER_EIP, 0);
+	vmcs_write64(v, GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write64(v, GUEST_IA32_PAT, INIT_PAT);
+	vmcs_write64(v, GUEST_IA32_EFER, 0);
+	/* no shadow VMCS (SDM 26.3.1.5) */
+	vmcs_write64(v, VMCS_LINK_POINTER, ~0ULL);
 
 	memset(&v->gprs, 0, sizeof(v->gprs));
 	memset(v->dr, 0, sizeof(v->dr));
@@ -483,24 +456,24 @@ static void vmcs_setup_controls(struct xvmx_vcpu *v)
 {
 	struct xvmx_caps *c = &xvmx_caps;
 
-	vmcs_write(v, PIN_BASED_VM_EXEC_CONTROL, c->pin_ctl);
+	vmcs_write32(v, PIN_BASED_VM_EXEC_CONTROL, c->pin_ctl);
 	v->cpu_ctl = c->cpu_ctl;
-	vmcs_write(v, CPU_BASED_VM_EXEC_CONTROL, v->cpu_ctl);
-	vmcs_write(v, SECONDARY_VM_EXEC_CONTROL, c->sec_ctl);
-	vmcs_write(v, VM_EXIT_CONTROLS, c->exit_ctl);
-	vmcs_write(v, VM_ENTRY_CONTROLS, c->entry_ctl);
-	v->extrap = BIT(1) | BIT(18);	/* #DB, #MC */
-	vmcs_write(v, EXCEPTION_BITMAP, v->extrap);
-	vmcs_write(v, PAGE_FAULT_ERROR_CODE_MASK, 0);
-	vmcs_write(v, PAGE_FAULT_ERROR_CODE_MATCH, 0);
-	vmcs_write(v, CR3_TARGET_COUNT, 0);
-	vmcs_write(v, VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write(v, VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write(v, VM_ENTRY_MSR_LOAD_COUNT, 0);
-	vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmcs_write(v, TSC_OFFSET, 0);
-	vmcs_write(v, VIRTUAL_PROCESSOR_ID, v->vpid);
-	vmcs_write(v, EPT_POINTER, xvmx_mem_eptp(&v->mem));
+	vmcs_write32(v, CPU_BASED_VM_EXEC_CONTROL, v->cpu_ctl);
+	vmcs_write32(v, SECONDARY_VM_EXEC_CONTROL, c->sec_ctl);
+	vmcs_write32(v, VM_EXIT_CONTROLS, c->exit_ctl);
+	vmcs_write32(v, VM_ENTRY_CONTROLS, c->entry_ctl);
+	v->extrap = XVMX_EXTRAP_DEFAULT;
+	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap);
+	vmcs_write32(v, PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write32(v, PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write32(v, CR3_TARGET_COUNT, 0);
+	vmcs_write32(v, VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(v, VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(v, VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write64(v, TSC_OFFSET, 0);
+	vmcs_write16(v, VIRTUAL_PROCESSOR_ID, v->vpid);
+	vmcs_write64(v, EPT_POINTER, xvmx_mem_eptp(&v->mem));
 }
 
 /* --------------------------------------------------- VMX on and off */
@@ -514,7 +487,8 @@ static void *alloc_vmx_page(int cpu)
 	if (!p)
 		return NULL;
 	va = page_address(p);
-	va[0] = (u32)xvmx_caps.basic & 0x7fffffff;	/* revision, SDM 24.2 */
+	/* the revision identifier comes first (SDM 25.2) */
+	va[0] = xvmx_caps.basic & XVMX_BASIC_REVISION_MASK;
 	return va;
 }
 
@@ -540,27 +514,31 @@ static int xvmx_hw_enable(struct xvmx_vcpu *v)
 	if (!v->vmxon_region || !v->vmcs || !v->fpu)
 		goto err_free_pages;
 	/* MXCSR is loaded by XRSTOR even for init-state SSE (SDM 13.8.1) */
-	((u32 *)v->fpu)[6] = 0x1f80;
+	((struct fxregs_state *)v->fpu)->mxcsr = MXCSR_DEFAULT;
 	/* and FCW once fpregs writes set the x87 bit in XSTATE_BV */
-	((u16 *)v->fpu)[0] = 0x37f;
+	((struct fxregs_state *)v->fpu)->cwd = FCW_DEFAULT;
 
 	err = xvmx_mem_init(&v->mem, xvmx_caps.ept_vpid);
 	if (err)
 		goto err_free_pages;
 
 	xvmx_cr4_set_vmxe();
-	err = xvmx_vmxon(__pa(v->vmxon_region));
+	err = __vmxon(__pa(v->vmxon_region));
 	if (err) {
-		pr_err("CPU %d: VMXON failed (%d)\n", v->cpu, err);
+		pr_err("CPU %d: VMXON failed (%s)\n", v->cpu,
+		       xvmx_insn_err_name(err));
+		err = -EIO;
 		goto err_clear_vmxe;
 	}
 	v->vmx_on = true;
 
-	err = xvmx_vmclear(__pa(v->vmcs));
+	err = __vmclear(__pa(v->vmcs));
 	if (!err)
-		err = xvmx_vmptrld(__pa(v->vmcs));
+		err = __vmptrld(__pa(v->vmcs));
 	if (err) {
-		pr_err("CPU %d: VMCLEAR/VMPTRLD failed\n", v->cpu);
+		pr_err("CPU %d: VMCLEAR/VMPTRLD failed (%s)\n", v->cpu,
+		       xvmx_insn_err_name(err));
+		err = -EIO;
 		goto err_vmxoff;
 	}
 
@@ -582,9 +560,9 @@ static int xvmx_hw_enable(struct xvmx_vcpu *v)
 	return 0;
 
 err_vmclear:
-	xvmx_vmclear(__pa(v->vmcs));
+	__vmclear(__pa(v->vmcs));
 err_vmxoff:
-	xvmx_vmxoff();
+	__vmxoff();
 	v->vmx_on = false;
 err_clear_vmxe:
 	xvmx_cr4_clear_vmxe();
@@ -602,9 +580,9 @@ static void xvmx_hw_disable(struct xvmx_vcpu *v)
 	if (!v->vmx_on)
 		return;
 	xvmx_mem_destroy(&v->mem);
-	xvmx_invvpid(INVVPID_ALL, 0);
-	xvmx_vmclear(__pa(v->vmcs));
-	xvmx_vmxoff();
+	__invvpid(INVVPID_ALL_CONTEXT, 0, 0);
+	__vmclear(__pa(v->vmcs));
+	__vmxoff();
 	xvmx_cr4_clear_vmxe();
 	v->vmx_on = false;
 	free_page((unsigned long)v->fpu);
@@ -677,23 +655,23 @@ static void host_restore(struct xvmx_host_save *hs, int cpu)
 static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
 {
 	struct xvmx_exit *e = &v->exit;
-	u16 basic = reason & 0xffff;
+	u16 basic = EXIT_REASON_BASIC(reason);
 
 	memset(e, 0, sizeof(*e));
 	e->reason = reason;
-	e->qual = vmcs_read(v, EXIT_QUALIFICATION);
-	e->pc = vmcs_read(v, GUEST_RIP);
-	e->sp = vmcs_read(v, GUEST_RSP);
-	e->ilen = vmcs_read(v, VM_EXIT_INSTRUCTION_LEN);
-	e->iinfo = vmcs_read(v, VMX_INSTRUCTION_INFO);
-	e->intinfo = vmcs_read(v, VM_EXIT_INTR_INFO);
+	e->qual = vmcs_readl(v, EXIT_QUALIFICATION);
+	e->pc = vmcs_readl(v, GUEST_RIP);
+	e->sp = vmcs_readl(v, GUEST_RSP);
+	e->ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
+	e->iinfo = vmcs_read32(v, VMX_INSTRUCTION_INFO);
+	e->intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
 	if (e->intinfo & INTR_INFO_HAS_ERROR_CODE)
-		e->intcode = vmcs_read(v, VM_EXIT_INTR_ERROR_CODE);
+		e->intcode = vmcs_read32(v, VM_EXIT_INTR_ERROR_CODE);
 	if (basic == EXIT_REASON_EPT_VIOLATION ||
 	    basic == EXIT_REASON_EPT_MISCONFIG) {
-		e->pa = vmcs_read(v, GUEST_PHYSICAL_ADDRESS);
-		if (e->qual & BIT(7))
-			e->va = vmcs_read(v, GUEST_LINEAR_ADDRESS);
+		e->pa = vmcs_read64(v, GUEST_PHYSICAL_ADDRESS);
+		if (e->qual & EPT_QUAL_GLA_VALID)
+			e->va = vmcs_readl(v, GUEST_LINEAR_ADDRESS);
 	}
 	e->ax = v->gprs.r[XGPR_AX];
 }
@@ -704,7 +682,7 @@ static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
  */
 static void xvmx_requeue_idt_vectoring(struct xvmx_vcpu *v)
 {
-	u32 info = vmcs_read(v, IDT_VECTORING_INFO_FIELD);
+	u32 info = vmcs_read32(v, IDT_VECTORING_INFO_FIELD);
 	u32 type;
 
 	if (!(info & INTR_INFO_VALID))
@@ -712,11 +690,11 @@ static void xvmx_requeue_idt_vectoring(struct xvmx_vcpu *v)
 	type = info & INTR_INFO_TYPE_MASK;
 	v->exc.info = info & ~INTR_INFO_NMI_UNBLOCK_IRET;
 	v->exc.code = (info & INTR_INFO_HAS_ERROR_CODE) ?
-		vmcs_read(v, IDT_VECTORING_ERROR_CODE) : 0;
+		vmcs_read32(v, IDT_VECTORING_ERROR_CODE) : 0;
 	v->exc.ilen = 0;
 	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
 	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		v->exc.ilen = vmcs_read(v, VM_EXIT_INSTRUCTION_LEN);
+		v->exc.ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
 	v->onentry |= XE_POSTEX;
 }
 
@@ -729,24 +707,24 @@ static void xvmx_requeue_idt_vectoring(struct xvmx_vcpu *v)
  */
 static void xvmx_step_tf_arm(struct xvmx_vcpu *v)
 {
-	u64 fl = vmcs_read(v, GUEST_RFLAGS);
+	u64 fl = vmcs_readl(v, GUEST_RFLAGS);
 
 	if (!(fl & X86_EFLAGS_TF)) {
-		vmcs_write(v, GUEST_RFLAGS, fl | X86_EFLAGS_TF);
+		vmcs_writel(v, GUEST_RFLAGS, fl | X86_EFLAGS_TF);
 		v->step_tf = true;
 	}
-	vmcs_write(v, EXCEPTION_BITMAP, v->extrap | BIT(X86_TRAP_DB));
+	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap | BIT(X86_TRAP_DB));
 }
 
 static void xvmx_step_tf_disarm(struct xvmx_vcpu *v)
 {
 	if (v->step_tf) {
-		vmcs_clear_bits(v, GUEST_RFLAGS, X86_EFLAGS_TF);
+		vmcs_clear_bitsl(v, GUEST_RFLAGS, X86_EFLAGS_TF);
 		v->step_tf = false;
 	}
 	/* an instruction that exited left the trap pending (SDM 27.3.4) */
-	vmcs_clear_bits(v, GUEST_PENDING_DBG_EXCEPTIONS, DR_STEP);
-	vmcs_write(v, EXCEPTION_BITMAP, v->extrap);
+	vmcs_clear_bitsl(v, GUEST_PENDING_DBG_EXCEPTIONS, DR_STEP);
+	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap);
 }
 
 /*
@@ -781,7 +759,7 @@ static void xvmx_step_unmap(struct xvmx_vcpu *v)
  */
 static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 {
-	u16 basic = reason & 0xffff;
+	u16 basic = EXIT_REASON_BASIC(reason);
 	u32 intinfo;
 
 	if (basic < XVMX_EXIT_REASONS)
@@ -795,20 +773,20 @@ static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 		 * information field valid (Bochs does): the event that made
 		 * the entry fail would be injected again at every entry.
 		 */
-		vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, 0);
+		vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, 0);
 
 	if ((v->onentry & XE_STEP) && !xvmx_caps.mtf &&
 	    !(reason & EXIT_REASON_FAILED_ENTRY)) {
 		if (basic == EXIT_REASON_EXTERNAL_INTERRUPT ||
 		    basic == EXIT_REASON_PREEMPTION_TIMER ||
 		    (basic == EXIT_REASON_EXCEPTION_NMI &&
-		     (vmcs_read(v, VM_EXIT_INTR_INFO) & INTR_INFO_TYPE_MASK) ==
+		     (vmcs_read32(v, VM_EXIT_INTR_INFO) & INTR_INFO_TYPE_MASK) ==
 		     INTR_TYPE_NMI))
 			return false;	/* not stepped yet: enter again */
 		xvmx_step_tf_disarm(v);
 		if (basic == EXIT_REASON_EXCEPTION_NMI &&
-		    (vmcs_read(v, VM_EXIT_INTR_INFO) & INTR_INFO_VECTOR_MASK) ==
-		    X86_TRAP_DB && (vmcs_read(v, EXIT_QUALIFICATION) & DR_STEP))
+		    (vmcs_read32(v, VM_EXIT_INTR_INFO) & INTR_INFO_VECTOR_MASK) ==
+		    X86_TRAP_DB && (vmcs_readl(v, EXIT_QUALIFICATION) & DR_STEP))
 			basic = EXIT_REASON_MONITOR_TRAP_FLAG;
 	}
 
@@ -825,7 +803,7 @@ static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 			/* the host's business; the guest runs on */
 			return false;
 		case EXIT_REASON_EXCEPTION_NMI:
-			intinfo = vmcs_read(v, VM_EXIT_INTR_INFO);
+			intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
 			if ((intinfo & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
 				return false;	/* handed to Linux already */
 			break;
@@ -861,8 +839,8 @@ static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
 
 static bool guest_can_take_irq(struct xvmx_vcpu *v)
 {
-	return (vmcs_read(v, GUEST_RFLAGS) & X86_EFLAGS_IF) &&
-	       !(vmcs_read(v, GUEST_INTERRUPTIBILITY_INFO) &
+	return (vmcs_readl(v, GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	       !(vmcs_read32(v, GUEST_INTERRUPTIBILITY_INFO) &
 		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
 }
 
@@ -879,7 +857,7 @@ static bool xvmx_ext_event_ok(struct xvmx_vcpu *v, struct xvmx_event *ev)
 	if ((ev->info & INTR_INFO_TYPE_MASK) != INTR_TYPE_EXT_INTR ||
 	    guest_can_take_irq(v))
 		return true;
-	if (!(xvmx_caps.misc & BIT_ULL(30)))
+	if (!(xvmx_caps.misc & XVMX_MISC_ZERO_LEN_INS))
 		return false;
 	ev->info = (ev->info & ~INTR_INFO_TYPE_MASK) | INTR_TYPE_SOFT_INTR;
 	ev->ilen = 0;
@@ -893,15 +871,16 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 	bool injected = false;
 
 	if (v->onentry & XE_FLUSH_EPT) {
-		if (xvmx_invept(xvmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE ?
-				INVEPT_SINGLE : INVEPT_ALL,
-				xvmx_mem_eptp(&v->mem)))
+		if (__invept(xvmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE ?
+			     INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXT,
+			     xvmx_mem_eptp(&v->mem)))
 			xvmx_die(v, "invept failed");
 		v->onentry &= ~XE_FLUSH_EPT;
 	}
 	if (v->onentry & XE_FLUSH_VPID) {
-		if (xvmx_invvpid(xvmx_caps.ept_vpid & VPID_CAP_INVVPID_SINGLE ?
-				 INVVPID_SINGLE : INVVPID_ALL, v->vpid))
+		if (__invvpid(xvmx_caps.ept_vpid & VPID_CAP_INVVPID_SINGLE ?
+			      INVVPID_SINGLE_CONTEXT : INVVPID_ALL_CONTEXT,
+			      v->vpid, 0))
 			xvmx_die(v, "invvpid failed");
 		v->onentry &= ~XE_FLUSH_VPID;
 	}
@@ -910,18 +889,18 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 		ctl |= CPU_INTR_WINDOW_EXITING;
 		injected = true;	/* the irq waits behind it */
 	} else if (v->onentry & XE_POSTEX) {
-		vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, v->exc.info);
-		vmcs_write(v, VM_ENTRY_EXCEPTION_ERROR_CODE, v->exc.code);
-		vmcs_write(v, VM_ENTRY_INSTRUCTION_LEN, v->exc.ilen);
+		vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, v->exc.info);
+		vmcs_write32(v, VM_ENTRY_EXCEPTION_ERROR_CODE, v->exc.code);
+		vmcs_write32(v, VM_ENTRY_INSTRUCTION_LEN, v->exc.ilen);
 		v->onentry &= ~XE_POSTEX;
 		injected = true;
 	}
 	if ((v->onentry & XE_POSTIRQ) && !(v->onentry & XE_STEP)) {
 		if (!injected && guest_can_take_irq(v)) {
-			vmcs_write(v, VM_ENTRY_INTR_INFO_FIELD, v->irq.info);
-			vmcs_write(v, VM_ENTRY_EXCEPTION_ERROR_CODE,
+			vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, v->irq.info);
+			vmcs_write32(v, VM_ENTRY_EXCEPTION_ERROR_CODE,
 				   v->irq.code);
-			vmcs_write(v, VM_ENTRY_INSTRUCTION_LEN, v->irq.ilen);
+			vmcs_write32(v, VM_ENTRY_INSTRUCTION_LEN, v->irq.ilen);
 			v->onentry &= ~XE_POSTIRQ;
 			v->irqack = v->irq;
 			spin_lock_irq(&v->cmdq.lock);
@@ -939,7 +918,7 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 		else
 			xvmx_step_tf_arm(v);
 	}
-	vmcs_write(v, CPU_BASED_VM_EXEC_CONTROL, ctl);
+	vmcs_write32(v, CPU_BASED_VM_EXEC_CONTROL, ctl);
 }
 
 /* Guest XCR0 and FPU registers in, host's out: irqs off, in kernel_fpu. */
@@ -1003,7 +982,7 @@ static void xvmx_run(struct xvmx_vcpu *v)
 		if (!xvmx_check_vmcs(v) || v->state != XVMX_RUNNING)
 			break;
 		if (xvmx_caps.preempt_timer)
-			vmcs_write(v, VMX_PREEMPTION_TIMER_VALUE,
+			vmcs_write32(v, VMX_PREEMPTION_TIMER_VALUE,
 				   xvmx_caps.timer_value);
 
 		kernel_fpu_begin_mask(0);
@@ -1011,12 +990,12 @@ static void xvmx_run(struct xvmx_vcpu *v)
 		/* a kthread borrows whatever mm ran before it */
 		cr = __native_read_cr3();
 		if (unlikely(cr != v->host_cr3)) {
-			vmcs_write(v, HOST_CR3, cr);
+			vmcs_writel(v, HOST_CR3, cr);
 			v->host_cr3 = cr;
 		}
 		cr = native_read_cr4();
 		if (unlikely(cr != v->host_cr4)) {
-			vmcs_write(v, HOST_CR4, cr);
+			vmcs_writel(v, HOST_CR4, cr);
 			v->host_cr4 = cr;
 		}
 		xvmx_fpu_load_guest(v);
@@ -1024,23 +1003,27 @@ static void xvmx_run(struct xvmx_vcpu *v)
 		xvmx_fpu_save_guest(v);
 		reason = 0;
 		if (!ret) {
-			reason = vmcs_read(v, VM_EXIT_REASON);
+			reason = vmcs_read32(v, VM_EXIT_REASON);
 			/* a failed VMLAUNCH leaves the VMCS clear (SDM 26.8) */
 			if (!(reason & EXIT_REASON_FAILED_ENTRY))
 				v->launched = true;
 			if ((u16)reason == EXIT_REASON_EXCEPTION_NMI &&
-			    (vmcs_read(v, VM_EXIT_INTR_INFO) &
+			    (vmcs_read32(v, VM_EXIT_INTR_INFO) &
 			     INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
 				apic->send_IPI(smp_processor_id(), NMI_VECTOR);
 		}
 		local_irq_enable();
 		kernel_fpu_end();
 
-		if (ret) {
-			xvmx_die(v, "vm%s failed: error %llu",
+		if (ret == XVMX_INSN_VMFAIL_VALID) {
+			xvmx_die(v, "vm%s failed: error %u",
 				 v->launched ? "resume" : "launch",
-				 ret == 1 ?
-				 vmcs_read(v, VM_INSTRUCTION_ERROR) : 0ULL);
+				 vmcs_read32(v, VM_INSTRUCTION_ERROR));
+			break;
+		} else if (ret) {
+			xvmx_die(v, "vm%s failed: %s",
+				 v->launched ? "resume" : "launch",
+				 xvmx_insn_err_name(ret));
 			break;
 		}
 		if (xvmx_handle_exit(v, reason))

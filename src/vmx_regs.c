@@ -7,9 +7,11 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/fpu/xcr.h>
+#include <asm/page.h>
+#include <asm/fpu/types.h>
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
-#include "vmx_vcpu.h"
+#include "vmx_ops.h"
 #include "xvmx_files.h"
 
 /* Only `quit` is accepted from a dead vCPU (SPEC "status"). */
@@ -24,27 +26,27 @@ static u64 reg_get(struct xvmx_vcpu *v, const struct xvmx_reg *r)
 {
 	switch (r->kind) {
 	case XREG_VMCS:
-		return vmcs_read(v, r->field);
+		return vmcs_read_any(v, r->field);
 	case XREG_GPR:
 		return v->gprs.r[r->field];
 	}
 	switch (r->field) {
 	case XSPEC_CR0REAL:
-		return vmcs_read(v, GUEST_CR0);
+		return vmcs_readl(v, GUEST_CR0);
 	case XSPEC_CR0FAKE:
-		return vmcs_read(v, CR0_READ_SHADOW);
+		return vmcs_readl(v, CR0_READ_SHADOW);
 	case XSPEC_CR0MASK:
-		return vmcs_read(v, CR0_GUEST_HOST_MASK);
+		return vmcs_readl(v, CR0_GUEST_HOST_MASK);
 	case XSPEC_CR4REAL:
-		return vmcs_read(v, GUEST_CR4);
+		return vmcs_readl(v, GUEST_CR4);
 	case XSPEC_CR4FAKE:
-		return vmcs_read(v, CR4_READ_SHADOW);
+		return vmcs_readl(v, CR4_READ_SHADOW);
 	case XSPEC_CR4MASK:
-		return vmcs_read(v, CR4_GUEST_HOST_MASK);
+		return vmcs_readl(v, CR4_GUEST_HOST_MASK);
 	case XSPEC_EFER:
-		return vmcs_read(v, GUEST_IA32_EFER);
+		return vmcs_read64(v, GUEST_IA32_EFER);
 	case XSPEC_PAT:
-		return vmcs_read(v, GUEST_IA32_PAT);
+		return vmcs_read64(v, GUEST_IA32_PAT);
 	case XSPEC_DR0:
 	case XSPEC_DR1:
 	case XSPEC_DR2:
@@ -97,12 +99,12 @@ static bool xcr0_valid(u64 x)
  */
 static void fpu_sanitize(struct xvmx_vcpu *v)
 {
-	u64 *hdr = (u64 *)((u8 *)v->fpu + 512);
-	u32 *mxcsr = (u32 *)((u8 *)v->fpu + 24);
+	struct xregs_state *img = v->fpu;
 
-	hdr[0] &= v->xcr0;
-	memset(&hdr[1], 0, 56);
-	*mxcsr &= v->mxcsr_mask;
+	img->header.xfeatures &= v->xcr0;
+	img->header.xcomp_bv = 0;	/* standard format */
+	memset(img->header.reserved, 0, sizeof(img->header.reserved));
+	img->i387.mxcsr &= v->mxcsr_mask;
 }
 
 static int regs_validate(const struct xvmx_regset *rs)
@@ -126,7 +128,7 @@ static void reg_set(struct xvmx_vcpu *v, const struct xvmx_reg *r, u64 val)
 {
 	switch (r->kind) {
 	case XREG_VMCS:
-		vmcs_write(v, r->field, val);
+		vmcs_write_any(v, r->field, val);
 		return;
 	case XREG_GPR:
 		v->gprs.r[r->field] = val;
@@ -134,28 +136,28 @@ static void reg_set(struct xvmx_vcpu *v, const struct xvmx_reg *r, u64 val)
 	}
 	switch (r->field) {
 	case XSPEC_CR0REAL:
-		vmcs_write(v, GUEST_CR0, val | xvmx_cr0_forced());
+		vmcs_writel(v, GUEST_CR0, val | xvmx_cr0_forced());
 		break;
 	case XSPEC_CR0FAKE:
-		vmcs_write(v, CR0_READ_SHADOW, val);
+		vmcs_writel(v, CR0_READ_SHADOW, val);
 		break;
 	case XSPEC_CR0MASK:
-		vmcs_write(v, CR0_GUEST_HOST_MASK, val | xvmx_cr0_host_owned());
+		vmcs_writel(v, CR0_GUEST_HOST_MASK, val | xvmx_cr0_host_owned());
 		break;
 	case XSPEC_CR4REAL:
-		vmcs_write(v, GUEST_CR4, val | xvmx_cr4_forced());
+		vmcs_writel(v, GUEST_CR4, val | xvmx_cr4_forced());
 		break;
 	case XSPEC_CR4FAKE:
-		vmcs_write(v, CR4_READ_SHADOW, val);
+		vmcs_writel(v, CR4_READ_SHADOW, val);
 		break;
 	case XSPEC_CR4MASK:
-		vmcs_write(v, CR4_GUEST_HOST_MASK, val | xvmx_cr4_host_owned());
+		vmcs_writel(v, CR4_GUEST_HOST_MASK, val | xvmx_cr4_host_owned());
 		break;
 	case XSPEC_EFER:
-		vmcs_write(v, GUEST_IA32_EFER, val);
+		vmcs_write64(v, GUEST_IA32_EFER, val);
 		break;
 	case XSPEC_PAT:
-		vmcs_write(v, GUEST_IA32_PAT, val);
+		vmcs_write64(v, GUEST_IA32_PAT, val);
 		break;
 	case XSPEC_DR0:
 	case XSPEC_DR1:
@@ -179,14 +181,14 @@ static void reg_set(struct xvmx_vcpu *v, const struct xvmx_reg *r, u64 val)
  */
 static void fix_long_mode(struct xvmx_vcpu *v)
 {
-	u64 efer = vmcs_read(v, GUEST_IA32_EFER);
-	bool lma = (efer & EFER_LME) && (vmcs_read(v, GUEST_CR0) & X86_CR0_PG);
-	u64 entry = vmcs_read(v, VM_ENTRY_CONTROLS);
+	u64 efer = vmcs_read64(v, GUEST_IA32_EFER);
+	bool lma = (efer & EFER_LME) && (vmcs_readl(v, GUEST_CR0) & X86_CR0_PG);
+	u64 entry = vmcs_read32(v, VM_ENTRY_CONTROLS);
 
 	efer = lma ? efer | EFER_LMA : efer & ~(u64)EFER_LMA;
-	vmcs_write(v, GUEST_IA32_EFER, efer);
+	vmcs_write64(v, GUEST_IA32_EFER, efer);
 	entry = lma ? entry | ENTRY_IA32E_MODE : entry & ~(u64)ENTRY_IA32E_MODE;
-	vmcs_write(v, VM_ENTRY_CONTROLS, entry);
+	vmcs_write32(v, VM_ENTRY_CONTROLS, entry);
 }
 
 /*
@@ -198,20 +200,20 @@ static void fix_long_mode(struct xvmx_vcpu *v)
  */
 static void fix_interrupt_shadow(struct xvmx_vcpu *v, u64 old_rip)
 {
-	u64 st = vmcs_read(v, GUEST_INTERRUPTIBILITY_INFO), clear = 0;
+	u64 st = vmcs_read32(v, GUEST_INTERRUPTIBILITY_INFO), clear = 0;
 
-	if (vmcs_read(v, GUEST_RIP) != old_rip)
+	if (vmcs_readl(v, GUEST_RIP) != old_rip)
 		clear |= GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS;
-	if (!(vmcs_read(v, GUEST_RFLAGS) & X86_EFLAGS_IF))
+	if (!(vmcs_readl(v, GUEST_RFLAGS) & X86_EFLAGS_IF))
 		clear |= GUEST_INTR_STATE_STI;
 	if (st & clear)
-		vmcs_write(v, GUEST_INTERRUPTIBILITY_INFO, st & ~clear);
+		vmcs_write32(v, GUEST_INTERRUPTIBILITY_INFO, st & ~clear);
 }
 
 /* Check everything first, then apply: a bad value changes nothing. */
 static int regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 {
-	u64 rip = vmcs_read(v, GUEST_RIP);
+	u64 rip = vmcs_readl(v, GUEST_RIP);
 	unsigned int i;
 	int err;
 
@@ -352,7 +354,7 @@ int xvmx_cmd_ctl(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 		return 0;
 	case XCTL_EXTRAP:
 		v->extrap = ctl->bitmap;
-		vmcs_write(v, EXCEPTION_BITMAP, v->extrap);
+		vmcs_write32(v, EXCEPTION_BITMAP, v->extrap);
 		return xvmx_check_vmcs(v) ? 0 : -EIO;
 	default:
 		return -EINVAL;
@@ -397,6 +399,13 @@ int xvmx_cmd_getfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 	return n;
 }
 
+/* Where things are in the XSAVE standard-format image (SDM 13.4) */
+#define FX_MXCSR	offsetof(struct fxregs_state, mxcsr)
+#define FX_ST		offsetof(struct fxregs_state, st_space)
+#define FX_XMM		offsetof(struct fxregs_state, xmm_space)
+#define FX_XMM_END	(FX_XMM + sizeof_field(struct fxregs_state, xmm_space))
+#define FX_XSTATE_BV	offsetof(struct xregs_state, header.xfeatures)
+
 /*
  * XRSTOR puts a component whose XSTATE_BV bit is 0 in its initial state
  * and ignores its bytes in the image (SDM 13.8.1): bytes userspace wrote
@@ -409,9 +418,10 @@ static u64 fpu_written_components(size_t off, size_t n)
 	unsigned int i;
 	u64 bv = 0;
 
-	if (off < 24 || (off < 160 && end > 32))	/* x87: 0-23, 32-159 */
+	/* x87: control words and pointers, then ST0-7 (MXCSR is between) */
+	if (off < FX_MXCSR || (off < FX_XMM && end > FX_ST))
 		bv |= XFEATURE_MASK_FP;
-	if (off < 416 && end > 160)			/* XMM0-15 */
+	if (off < FX_XMM_END && end > FX_XMM)		/* XMM0-15 */
 		bv |= XFEATURE_MASK_SSE;
 	for (i = 2; i < 64; i++)
 		if (xvmx_caps.xfeat_size[i] &&
@@ -438,7 +448,7 @@ int xvmx_cmd_setfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 	n = min_t(size_t, c->len, size - c->off);
 	memcpy((u8 *)v->fpu + c->off, c->arg, n);
 	/* a write of XSTATE_BV itself says what to load */
-	if (c->off >= 520 || c->off + n <= 512)
+	if (c->off >= FX_XSTATE_BV + sizeof(u64) || c->off + n <= FX_XSTATE_BV)
 		*(u64 *)((u8 *)v->fpu + 512) |=
 			fpu_written_components(c->off, n);
 	fpu_sanitize(v);

@@ -13,11 +13,15 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/completion.h>
+#include <asm/trapnr.h>
 #include "xvmx_text.h"
 #include "xvmx_vmcs.h"
 #include "vmx_ept.h"
 
 #define XVMX_ERRMAX	128
+
+/* The exception bitmap after init (SPEC "ctl", extrap): #DB and #MC */
+#define XVMX_EXTRAP_DEFAULT	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_MC))
 
 /* Guest GPRs as vmx_asm.S stores them, indexed by enum xvmx_gpr. */
 struct xvmx_gprs {
@@ -90,8 +94,8 @@ struct xvmx_vcpu {
 	void *vmcs;
 	bool launched;
 	bool vmx_on;
-	bool vmcs_error;		/* a VMREAD/VMWRITE failed: dead */
-	u32 vmcs_error_field;
+	int vmcs_error;			/* first failed VMREAD/VMWRITE: */
+	u32 vmcs_error_field;		/* XVMX_INSN_*, and its field */
 	u16 vpid;
 	u32 onentry;
 	u32 cpu_ctl;			/* primary controls without per-entry bits */
@@ -116,54 +120,11 @@ struct xvmx_vcpu {
 extern struct xvmx_vcpu xvmx_vcpu;
 extern struct xvmx_caps xvmx_caps;
 
-/* ------------------------------------------------ VMX instruction wrappers */
-
 /*
- * VMREAD/VMWRITE fail by setting CF or ZF (SDM 30.2). A failure means the
- * VMCS is not what we think it is: the vCPU is marked dead and the field
- * kept for the message; callers check vcpu->vmcs_error at command ends.
+ * Context assertions (see the head of vmx_core.c). On kernels with lockdep
+ * (the rig's debug kernel) they check; elsewhere they compile to nothing.
  */
-static inline u64 vmcs_read(struct xvmx_vcpu *v, u32 field)
-{
-	u64 val = 0;
-	bool fail;
-
-	asm volatile("vmread %[f], %[v]"
-		     CC_SET(be)
-		     : CC_OUT(be) (fail), [v] "=rm" (val)
-		     : [f] "r" ((u64)field)
-		     : "cc");
-	if (unlikely(fail) && !v->vmcs_error) {
-		v->vmcs_error = true;
-		v->vmcs_error_field = field;
-	}
-	return val;
-}
-
-static inline void vmcs_write(struct xvmx_vcpu *v, u32 field, u64 val)
-{
-	bool fail;
-
-	asm volatile("vmwrite %[v], %[f]"
-		     CC_SET(be)
-		     : CC_OUT(be) (fail)
-		     : [v] "rm" (val), [f] "r" ((u64)field)
-		     : "cc");
-	if (unlikely(fail) && !v->vmcs_error) {
-		v->vmcs_error = true;
-		v->vmcs_error_field = field;
-	}
-}
-
-static inline void vmcs_set_bits(struct xvmx_vcpu *v, u32 field, u64 bits)
-{
-	vmcs_write(v, field, vmcs_read(v, field) | bits);
-}
-
-static inline void vmcs_clear_bits(struct xvmx_vcpu *v, u32 field, u64 bits)
-{
-	vmcs_write(v, field, vmcs_read(v, field) & ~bits);
-}
+#define xvmx_assert_vmcs(v)	do { } while (0)
 
 int xvmx_vmenter(struct xvmx_gprs *regs, unsigned long launched);
 void xvmx_vmexit(void);
