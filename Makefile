@@ -3,11 +3,13 @@
 # xvmx top-level Makefile.
 #
 #   make            xvmx.ko against KDIR, and the userspace tools
+#   make lint       checkpatch, sparse and W=1 -Werror (also part of check)
 #   make check      host-side tests: check unit tests, fuzz corpus replays
 #                   (ASan/UBSan), the FUSE harness, vmxctl, the verdict
 #   make check-valgrind  the same host-side tests under valgrind
 #   make fuzz       every libFuzzer target FUZZ_SECONDS (default 60) each
 #   make vmtest     the emulator suites (Bochs with VMX, QEMU TCG)
+#   make docs       regenerate Documentation/vmx.rst's generated tables
 #   make test       deps + check + vmtest
 #
 # KDIR defaults to the running kernel's build tree, else the newest Debian
@@ -23,7 +25,7 @@ KWERROR := KCFLAGS=-Werror
 endif
 
 .PHONY: all module tools check check-valgrind fuzz vmtest test deps clean \
-	guests demo
+	guests demo docs lint
 
 demo:
 	tests/vm/demo
@@ -42,11 +44,12 @@ guests:
 deps:
 	scripts/deps.sh
 
-check: tools
+check: tools lint
 	$(MAKE) -C tests/unit check
 	$(MAKE) -C tests/unit9p check
 	$(MAKE) -C tests/fuse check
 	tools/test-vmxctl.sh
+	scripts/docs.sh --check
 	tests/vm/verdict-tests/run
 
 check-valgrind: tools
@@ -60,6 +63,16 @@ check-valgrind: tools
 fuzz:
 	$(MAKE) -C tests/fuzz fuzz
 	$(MAKE) -C tests/fuzz9p fuzz
+
+# Kernel style: checkpatch over every source, sparse and W=1 -Werror over
+# the module.
+lint:
+	scripts/checkpatch.sh
+	scripts/sparse.sh $(KDIR)
+
+# The parts of Documentation/vmx.rst generated from the module's tables.
+docs: tools
+	scripts/docs.sh
 
 vmtest: guests tools
 	tests/vm/run-all

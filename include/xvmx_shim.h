@@ -5,7 +5,9 @@
  * both worlds the same names: u8..u64, bool, size_t, EINVAL, snprintf,
  * vsnprintf, memcpy, memset, memcmp, memchr, strlen, strchr, ARRAY_SIZE,
  * BIT_ULL, __printf; and for the file layer (xvmx_files.c) a sleeping
- * lock (xvmx_mutex) and a large-buffer allocator (xvmx_alloc/xvmx_free).
+ * lock (xvmx_mutex) and a large-buffer allocator (xvmx_alloc/xvmx_free);
+ * and XVMX_EXPORT_FOR_KUNIT(), which hands a symbol of xvmx.ko to its KUnit
+ * suites and means nothing in userspace.
  */
 #ifndef XVMX_SHIM_H
 #define XVMX_SHIM_H
@@ -20,6 +22,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include "vmx_compat.h"		/* XVMX_EXPORT_FOR_KUNIT */
 
 struct xvmx_mutex {
 	struct mutex m;
@@ -70,6 +73,8 @@ typedef unsigned long long u64;
 #ifndef BIT_ULL
 #define BIT_ULL(n)	(1ULL << (n))
 #endif
+
+#define XVMX_EXPORT_FOR_KUNIT(sym)
 
 struct xvmx_mutex {
 	pthread_mutex_t m;

@@ -17,6 +17,7 @@
 #define XVMX_TEXT_H
 
 #include "xvmx_shim.h"
+#include "xvmx_exits.h"
 
 /* ---------------------------------------------------------------- status */
 
@@ -175,10 +176,17 @@ int xvmx_parse_event(const char *buf, size_t len, struct xvmx_event *ev,
 /* Exception name of vector v ("#gp"), or NULL. */
 const char *xvmx_exc_name(unsigned int v);
 
+/* The exit table of xvmx_exits.h by reason; name NULL where unused. */
+struct xvmx_exit_desc {
+	const char *name;	/* ".cpuid" */
+	u8 where;		/* XVMX_WHERE_USER/_KERNEL/_SPLIT */
+	const char *where_text;	/* "kernel for NMIs, else wait" */
+};
+
+extern const struct xvmx_exit_desc xvmx_exit_table[XVMX_EXIT_REASONS];
+
 /* Exit reason name of basic reason r (".cpuid"), or NULL. */
 const char *xvmx_exit_name(unsigned int r);
-
-#define XVMX_EXIT_REASONS	65
 
 /* ----------------------------------------------------------- exit lines */
 
@@ -243,8 +251,25 @@ struct xvmx_ctl {
 	bool has_ev;				/* XCTL_IRQ: false cancels */
 };
 
-/* Command names indexed by enum xvmx_ctl_cmd. */
-extern const char *const xvmx_ctl_names[XCTL_NR];
+/*
+ * The ctl table, indexed by enum xvmx_ctl_cmd (SPEC "ctl"): what the
+ * parser accepts, and what vmxctl offers and prints in its help. The
+ * module (src/vmx_commands.c) and the FUSE harness's simulator each keep
+ * a handler table indexed the same way.
+ */
+struct xvmx_ctl_desc {
+	const char *name;
+	u8 min, max;		/* words after the command */
+	bool life;		/* init/quit: the life cycle, not a command */
+	bool reglist;		/* its word is a "name=value;..." list */
+	const char *usage;	/* the arguments, as SPEC writes them */
+	const char *help;	/* one line for vmxctl --help */
+};
+
+extern const struct xvmx_ctl_desc xvmx_ctls[XCTL_NR];
+
+/* The command called name[0..len), or -1. */
+int xvmx_ctl_lookup(const char *name, size_t len);
 
 /*
  * Parse one ctl write: a single command, an optional trailing newline.

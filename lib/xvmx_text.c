@@ -145,6 +145,7 @@ int xvmx_parse_u64(const char *buf, size_t len, u64 *val)
 		return parse_base(buf + 2, len - 2, 16, val);
 	return parse_base(buf + 1, len - 1, 8, val);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_parse_u64);
 
 static int parse_u32(const char *buf, size_t len, u32 *val)
 {
@@ -197,6 +198,7 @@ int xvmx_print_status(char *buf, size_t size, enum xvmx_state st,
 	pb_putc(&pb, '\n');
 	return pb_done(&pb);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_print_status);
 
 /* ------------------------------------------------------------- registers */
 
@@ -294,8 +296,10 @@ const struct xvmx_reg xvmx_regs[] = {
 	ROREG("idtinterruptinfo", 4, IDT_VECTORING_INFO_FIELD),
 	ROREG("idtinterruptcode", 4, IDT_VECTORING_ERROR_CODE),
 };
+XVMX_EXPORT_FOR_KUNIT(xvmx_regs);
 
 const unsigned int xvmx_nregs = ARRAY_SIZE(xvmx_regs);
+XVMX_EXPORT_FOR_KUNIT(xvmx_nregs);
 
 int xvmx_reg_lookup(const char *name, size_t len)
 {
@@ -307,6 +311,7 @@ int xvmx_reg_lookup(const char *name, size_t len)
 			return i;
 	return -1;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_reg_lookup);
 
 int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val)
 {
@@ -316,6 +321,7 @@ int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val)
 		  (unsigned long long)val);
 	return pb_done(&pb);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_print_reg);
 
 static bool fits(u64 val, unsigned int size)
 {
@@ -374,6 +380,7 @@ int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
 	}
 	return 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_parse_regs);
 
 /* ------------------------------------------------------------------- map */
 
@@ -512,6 +519,7 @@ int xvmx_parse_map_line(const char *buf, size_t len,
 	}
 	return 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_parse_map_line);
 
 int xvmx_print_map_line(char *buf, size_t size,
 			const struct xvmx_map_line *m)
@@ -531,6 +539,7 @@ int xvmx_print_map_line(char *buf, size_t size,
 	pb_putc(&pb, '\n');
 	return pb_done(&pb);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_print_map_line);
 
 bool xvmx_map_merge(struct xvmx_map_line *a, const struct xvmx_map_line *b)
 {
@@ -542,6 +551,7 @@ bool xvmx_map_merge(struct xvmx_map_line *a, const struct xvmx_map_line *b)
 	a->hi = b->hi;
 	return true;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_map_merge);
 
 /* ---------------------------------------------------------------- events */
 
@@ -557,6 +567,7 @@ const char *xvmx_exc_name(unsigned int v)
 {
 	return v < ARRAY_SIZE(exc_names) ? exc_names[v] : NULL;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_exc_name);
 
 /* Vectors that push an error code (SDM 6.3.1; 21 is #CP). */
 static bool exc_has_code(unsigned int v)
@@ -665,36 +676,23 @@ int xvmx_parse_event(const char *buf, size_t len, struct xvmx_event *ev,
 	}
 	return 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_parse_event);
 
-/*
- * Exit reason names (SDM Appendix C). SPEC's list marks the unused numbers
- * 35, 38 and 42 in parentheses after their neighbours; they print as ?N.
- */
-static const char *const exit_names[XVMX_EXIT_REASONS] = {
-	[0] = "exc", [1] = "extirq", [2] = "triplef", [3] = "initsig",
-	[4] = "sipi", [5] = "smiio", [6] = "smiother", [7] = "irqwin",
-	[8] = "nmiwin", [9] = "taskswitch", [10] = ".cpuid", [11] = ".getsec",
-	[12] = ".hlt", [13] = ".invd", [14] = ".invlpg", [15] = ".rdpmc",
-	[16] = ".rdtsc", [17] = ".rsm", [18] = ".vmcall", [19] = ".vmclear",
-	[20] = ".vmlaunch", [21] = ".vmptrld", [22] = ".vmptrst",
-	[23] = ".vmread", [24] = ".vmresume", [25] = ".vmwrite",
-	[26] = ".vmxoff", [27] = ".vmxon", [28] = "movcr", [29] = ".movdr",
-	[30] = "io", [31] = ".rdmsr", [32] = ".wrmsr", [33] = "entrystate",
-	[34] = "entrymsr", [36] = ".mwait", [37] = "monitortrap",
-	[39] = ".monitor", [40] = ".pause", [41] = "mcheck", [43] = "tpr",
-	[44] = "apicacc", [45] = "eoi", [46] = "gdtr_idtr", [47] = "ldtr_tr",
-	[48] = "eptfault", [49] = "eptinval", [50] = ".invept",
-	[51] = ".rdtscp", [52] = "preempt", [53] = ".invvpid",
-	[54] = ".wbinvd", [55] = ".xsetbv", [56] = "apicwrite",
-	[57] = ".rdrand", [58] = ".invpcid", [59] = ".vmfunc", [60] = ".encls",
-	[61] = ".rdseed", [62] = "pmlfull", [63] = ".xsaves",
-	[64] = ".xrstors",
+/* The exit table, by reason (include/xvmx_exits.h). */
+#define EXIT_DESC(r, n, h)						\
+	[r] = { .name = n, .where = XVMX_WHERE_##h,			\
+		.where_text = XVMX_WHERE_TEXT_##h },
+const struct xvmx_exit_desc xvmx_exit_table[XVMX_EXIT_REASONS] = {
+	XVMX_EXITS(EXIT_DESC)
 };
+#undef EXIT_DESC
+XVMX_EXPORT_FOR_KUNIT(xvmx_exit_table);
 
 const char *xvmx_exit_name(unsigned int r)
 {
-	return r < ARRAY_SIZE(exit_names) ? exit_names[r] : NULL;
+	return r < XVMX_EXIT_REASONS ? xvmx_exit_table[r].name : NULL;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_exit_name);
 
 /* ----------------------------------------------------------- exit lines */
 
@@ -735,11 +733,13 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 	pb_putc(&pb, '\n');
 	return pb_done(&pb);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_print_exit);
 
 int xvmx_print_ack(char *buf, size_t size, unsigned int vector)
 {
 	return snprintf(buf, size, "*ack %u\n", vector);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_print_ack);
 
 int xvmx_print_stats(char *buf, size_t size, const u64 *count)
 {
@@ -760,33 +760,42 @@ int xvmx_print_stats(char *buf, size_t size, const u64 *count)
 	}
 	return pb_done(&pb);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_print_stats);
 
 /* ------------------------------------------------------------------- ctl */
 
-const char *const xvmx_ctl_names[XCTL_NR] = {
-	[XCTL_INIT]	= "init",
-	[XCTL_QUIT]	= "quit",
-	[XCTL_GO]	= "go",
-	[XCTL_STOP]	= "stop",
-	[XCTL_STEP]	= "step",
-	[XCTL_EXC]	= "exc",
-	[XCTL_IRQ]	= "irq",
-	[XCTL_EXTRAP]	= "extrap",
+const struct xvmx_ctl_desc xvmx_ctls[XCTL_NR] = {
+	[XCTL_INIT] = { "init", 0, 0, .life = true,
+			.help = "get VMX, start the vCPU" },
+	[XCTL_QUIT] = { "quit", 0, 0, .life = true,
+			.help = "destroy the vCPU" },
+	[XCTL_GO] = { "go", 0, 1, .reglist = true, .usage = "[regs]",
+		      .help = "set registers (name=value;...), then run" },
+	[XCTL_STOP] = { "stop", 0, 0,
+			.help = "bring a running vCPU back to ready" },
+	[XCTL_STEP] = { "step", 0, 4,
+			.usage = "[-map addr segment offset]",
+			.help = "execute one guest instruction" },
+	[XCTL_EXC] = { "exc", 1, 1, .usage = "EV",
+		       .help = "inject an event at the next entry" },
+	[XCTL_IRQ] = { "irq", 0, 1, .usage = "[EV]",
+		       .help = "post an interrupt; none cancels" },
+	[XCTL_EXTRAP] = { "extrap", 1, 1, .usage = "bitmap",
+			  .help = "set the exception bitmap" },
 };
+XVMX_EXPORT_FOR_KUNIT(xvmx_ctls);
 
-/* Argument counts (words after the command), indexed by command. */
-static const struct {
-	u8 min, max;
-} ctl_args[XCTL_NR] = {
-	[XCTL_INIT]	= { 0, 0 },
-	[XCTL_QUIT]	= { 0, 0 },
-	[XCTL_GO]	= { 0, 1 },	/* name=value;... */
-	[XCTL_STOP]	= { 0, 0 },
-	[XCTL_STEP]	= { 0, 4 },	/* -map addr segment offset */
-	[XCTL_EXC]	= { 1, 1 },	/* EV */
-	[XCTL_IRQ]	= { 0, 1 },	/* [EV] */
-	[XCTL_EXTRAP]	= { 1, 1 },	/* bitmap */
-};
+int xvmx_ctl_lookup(const char *name, size_t len)
+{
+	unsigned int c;
+
+	for (c = 0; c < XCTL_NR; c++)
+		if (strlen(xvmx_ctls[c].name) == len &&
+		    !memcmp(xvmx_ctls[c].name, name, len))
+			return c;
+	return -1;
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_ctl_lookup);
 
 #define CTL_WORDS_MAX	5
 
@@ -827,6 +836,7 @@ int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 {
 	struct tok w[CTL_WORDS_MAX];
 	unsigned int nw, nargs, c;
+	int ci;
 
 	memset(out, 0, sizeof(*out));
 	if (len > 0 && buf[len - 1] == '\n')
@@ -840,15 +850,14 @@ int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		*err = "empty command";
 		return -EINVAL;
 	}
-	for (c = 0; c < XCTL_NR; c++)
-		if (tok_is(&w[0], xvmx_ctl_names[c]))
-			break;
-	if (c == XCTL_NR) {
+	ci = xvmx_ctl_lookup(w[0].p, w[0].len);
+	if (ci < 0) {
 		*err = "unknown command";
 		return -EINVAL;
 	}
+	c = ci;
 	nargs = nw - 1;
-	if (nargs < ctl_args[c].min || nargs > ctl_args[c].max) {
+	if (nargs < xvmx_ctls[c].min || nargs > xvmx_ctls[c].max) {
 		*err = "wrong number of arguments";
 		return -EINVAL;
 	}
@@ -878,3 +887,4 @@ int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		return 0;
 	}
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_parse_ctl);

@@ -7,8 +7,8 @@
 set -euo pipefail
 
 pkgs=(
-	# module and tools
-	build-essential make gcc binutils pkg-config kmod groff-base
+	# module and tools; sparse for make lint
+	build-essential make gcc binutils pkg-config kmod groff-base sparse
 	# tests/vm/pvhboot: 32-bit multiboot stub (gcc -m32)
 	gcc-multilib
 	linux-headers-amd64

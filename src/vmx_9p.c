@@ -33,7 +33,7 @@
 #include <linux/timekeeping.h>
 #include "xvmx_files.h"
 #include "xvmx_9p.h"
-#include "vmx_9p.h"
+#include "vmx_front.h"
 
 /*
  * Requests accepted but not yet answered and read back. A write is refused
@@ -107,6 +107,9 @@ static u32 ninep_time;			/* atime/mtime: module load */
  * in kthread_complete_and_exit(), which completes from core kernel text,
  * and exit waits for one completion per thread started and not reaped.
  */
+/* The vCPU behind every connection, from module init. */
+static const struct xvmx_backend *ninep_backend;
+
 static atomic_t ninep_threads = ATOMIC_INIT(0);
 static DECLARE_COMPLETION(ninep_threads_done);
 
@@ -404,7 +407,7 @@ static struct ninep_reply *h_open(struct ninep_conn *c, struct ninep_req *r)
 		err = 0;
 		if (f->file != NINEP_ROOT)
 			/* OTRUNC on map clears it, as O_TRUNC does (SPEC) */
-			err = xvmx_file_open(&f->o, &xvmx_kbackend,
+			err = xvmx_file_open(&f->o, ninep_backend,
 					     xvmx_files[f->file].id,
 					     mode & X9P_OTRUNC);
 		if (!err) {
@@ -633,7 +636,7 @@ static struct ninep_reply *h_wstat(struct ninep_conn *c, struct ninep_req *r)
 		err = -ENOMEM;
 		o = kmalloc(sizeof(*o), GFP_KERNEL);
 		if (o)
-			err = xvmx_file_open(o, &xvmx_kbackend, XF_MAP, true);
+			err = xvmx_file_open(o, ninep_backend, XF_MAP, true);
 		if (!err)
 			xvmx_file_release(o);
 		kfree(o);
@@ -1135,10 +1138,11 @@ static struct miscdevice ninep_dev = {
 	.mode = 0600,
 };
 
-int xvmx_9p_init(void)
+int xvmx_9p_init(const struct xvmx_backend *be)
 {
 	int err;
 
+	ninep_backend = be;
 	ninep_time = (u32)ktime_get_real_seconds();
 	ninep_wq = alloc_workqueue("xvmx_9p", WQ_UNBOUND, 0);
 	if (!ninep_wq)

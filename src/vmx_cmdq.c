@@ -1,28 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xvmx command queue: how file operations reach the vCPU kthread.
+ * xvmx command queue: how file operations reach the vCPU kthread, the
+ * kthread's main loop, the vCPU's life cycle (init, quit), and the file
+ * layer's backend built on them. The layer between the front ends and
+ * the core: it calls the core, the core never calls it.
  *
  * A caller puts a command (on its own stack) on the queue, kicks the
  * kthread out of the guest and sleeps. The kthread runs commands between
  * VM exits. A command that cannot finish yet (a `wait` with no exit) is
- * postponed and runs again after the next event. A signal takes a queued
- * or postponed command off the lists; a running one is waited for, as it
- * never blocks. All list and state changes happen under cmdq.lock, and the
- * caller takes that lock once more before returning, so the kthread is
- * done touching the command before its stack frame goes away.
+ * postponed and runs again after the next event, which the core reports
+ * by setting XVMX_REQ_EVENT. A signal takes a queued or postponed command
+ * off the lists; a running one is waited for, as it never blocks. All list
+ * and state changes happen under v->lock, and the caller takes that lock
+ * once more before returning, so the kthread is done touching the command
+ * before its stack frame goes away.
  */
-#include <linux/sched/signal.h>
-#include <linux/smp.h>
-#include "vmx_vcpu.h"
+#define pr_fmt(fmt) "xvmx: " fmt
 
-void xvmx_cmdq_init(struct xvmx_cmdq *q)
+#include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include "xvmx_files.h"
+#include "vmx_vcpu.h"
+#include "vmx_cmdq.h"
+
+void xvmx_cmdq_init(struct xvmx_vcpu *v)
 {
-	spin_lock_init(&q->lock);
+	struct xvmx_cmdq *q = &v->cmdq;
+
+	spin_lock_init(&v->lock);
 	INIT_LIST_HEAD(&q->queue);
 	INIT_LIST_HEAD(&q->postponed);
 	init_waitqueue_head(&q->kwq);
 	q->accepting = false;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_init);
 
 static void xvmx_kick_fn(void *info)
 {
@@ -30,8 +43,9 @@ static void xvmx_kick_fn(void *info)
 }
 
 /* Get the kthread out of guest mode so it looks at the queue. */
-void xvmx_kick(struct xvmx_vcpu *v)
+static void xvmx_kick(struct xvmx_vcpu *v)
 {
+	xvmx_make_request(&v->requests, XVMX_REQ_CMD);
 	wake_up(&v->cmdq.kwq);
 	if (READ_ONCE(v->state) == XVMX_RUNNING)
 		smp_call_function_single(v->cpu, xvmx_kick_fn, NULL, 0);
@@ -52,14 +66,14 @@ static int cmd_enqueue(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 	c->arg = arg;
 	c->ret = 0;
 	init_waitqueue_head(&c->wq);
-	spin_lock_irq(&q->lock);
+	spin_lock_irq(&v->lock);
 	if (!q->accepting) {
-		spin_unlock_irq(&q->lock);
+		spin_unlock_irq(&v->lock);
 		return -ENXIO;
 	}
 	c->cstate = XCMD_QUEUED;
 	list_add_tail(&c->node, &q->queue);
-	spin_unlock_irq(&q->lock);
+	spin_unlock_irq(&v->lock);
 	xvmx_kick(v);
 	return 0;
 }
@@ -67,8 +81,8 @@ static int cmd_enqueue(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 /* Let the kthread finish with @c before the caller's frame is gone. */
 static int cmd_finish(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 {
-	spin_lock_irq(&v->cmdq.lock);
-	spin_unlock_irq(&v->cmdq.lock);
+	spin_lock_irq(&v->lock);
+	spin_unlock_irq(&v->lock);
 	return c->ret;
 }
 
@@ -76,7 +90,6 @@ static int cmd_finish(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c, xvmx_cmd_fn fn,
 		    void *arg)
 {
-	struct xvmx_cmdq *q = &v->cmdq;
 	int err;
 
 	err = cmd_enqueue(v, c, fn, arg);
@@ -85,21 +98,23 @@ int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c, xvmx_cmd_fn fn,
 	if (!wait_event_interruptible(c->wq, cmd_done(c)))
 		return cmd_finish(v, c);
 
-	spin_lock_irq(&q->lock);
+	spin_lock_irq(&v->lock);
 	if (c->cstate == XCMD_QUEUED || c->cstate == XCMD_POSTPONED) {
 		list_del(&c->node);
 		c->cstate = XCMD_DONE;
-		spin_unlock_irq(&q->lock);
+		spin_unlock_irq(&v->lock);
 		return -ERESTARTSYS;
 	}
-	spin_unlock_irq(&q->lock);
+	spin_unlock_irq(&v->lock);
 	/* running: it does not block, so its result is moments away */
 	wait_event(c->wq, cmd_done(c));
 	return cmd_finish(v, c);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_cmd_submit);
 
-int xvmx_cmd_submit_uninterruptible(struct xvmx_vcpu *v, struct xvmx_cmd *c,
-				    xvmx_cmd_fn fn, void *arg)
+static int cmd_submit_uninterruptible(struct xvmx_vcpu *v,
+				      struct xvmx_cmd *c, xvmx_cmd_fn fn,
+				      void *arg)
 {
 	int err;
 
@@ -118,7 +133,10 @@ static void cmd_complete(struct xvmx_cmd *c, int ret)
 	wake_up(&c->wq);
 }
 
-/* On the kthread: run every queued command once. */
+/*
+ * On the kthread: run every queued command once, and the postponed ones
+ * again whenever the core reported an event (also one a command caused).
+ */
 void xvmx_cmdq_run(struct xvmx_vcpu *v)
 {
 	struct xvmx_cmdq *q = &v->cmdq;
@@ -126,44 +144,41 @@ void xvmx_cmdq_run(struct xvmx_vcpu *v)
 	int ret;
 
 	for (;;) {
-		spin_lock_irq(&q->lock);
+		spin_lock_irq(&v->lock);
+		if (test_and_clear_bit(XVMX_REQ_EVENT, &v->requests))
+			list_splice_tail_init(&q->postponed, &q->queue);
 		c = list_first_entry_or_null(&q->queue, struct xvmx_cmd, node);
 		if (!c) {
-			spin_unlock_irq(&q->lock);
+			clear_bit(XVMX_REQ_CMD, &v->requests);
+			spin_unlock_irq(&v->lock);
 			return;
 		}
 		list_del(&c->node);
 		c->cstate = XCMD_RUNNING;
-		spin_unlock_irq(&q->lock);
+		spin_unlock_irq(&v->lock);
 
 		ret = c->fn(v, c);
 
-		spin_lock_irq(&q->lock);
+		spin_lock_irq(&v->lock);
 		if (ret == -EAGAIN && q->accepting) {
 			c->cstate = XCMD_POSTPONED;
 			list_add_tail(&c->node, &q->postponed);
 		} else {
 			cmd_complete(c, ret == -EAGAIN ? -ENXIO : ret);
 		}
-		spin_unlock_irq(&q->lock);
+		spin_unlock_irq(&v->lock);
 	}
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_run);
 
-/* Something happened (exit, ack, state change): postponed run again. */
-void xvmx_cmdq_wake_postponed(struct xvmx_vcpu *v)
-{
-	struct xvmx_cmdq *q = &v->cmdq;
-	unsigned long flags;
-
-	spin_lock_irqsave(&q->lock, flags);
-	list_splice_init(&q->postponed, &q->queue);
-	spin_unlock_irqrestore(&q->lock, flags);
-}
-
+/* Something for the kthread to do: a command, or postponed ones to retry. */
 bool xvmx_cmdq_pending(struct xvmx_vcpu *v)
 {
-	return !list_empty_careful(&v->cmdq.queue);
+	return !list_empty_careful(&v->cmdq.queue) ||
+	       (test_bit(XVMX_REQ_EVENT, &v->requests) &&
+		!list_empty_careful(&v->cmdq.postponed));
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_pending);
 
 /* Complete every queued and postponed command with @err (quit). */
 void xvmx_cmdq_fail_all(struct xvmx_vcpu *v, int err)
@@ -171,18 +186,332 @@ void xvmx_cmdq_fail_all(struct xvmx_vcpu *v, int err)
 	struct xvmx_cmdq *q = &v->cmdq;
 	struct xvmx_cmd *c, *n;
 
-	spin_lock_irq(&q->lock);
+	spin_lock_irq(&v->lock);
 	list_splice_init(&q->postponed, &q->queue);
 	list_for_each_entry_safe(c, n, &q->queue, node) {
 		list_del(&c->node);
 		cmd_complete(c, err);
 	}
-	spin_unlock_irq(&q->lock);
+	spin_unlock_irq(&v->lock);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_fail_all);
 
 void xvmx_cmdq_set_accepting(struct xvmx_vcpu *v, bool on)
 {
-	spin_lock_irq(&v->cmdq.lock);
+	spin_lock_irq(&v->lock);
 	v->cmdq.accepting = on;
-	spin_unlock_irq(&v->cmdq.lock);
+	spin_unlock_irq(&v->lock);
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_set_accepting);
+
+/* ---------------------------------------------------------- the kthread */
+
+static int xvmx_thread(void *data)
+{
+	struct xvmx_vcpu *v = data;
+	int err;
+
+	err = xvmx_hw_enable(v);
+	v->init_err = err;
+	if (!err)
+		xvmx_set_state(v, XVMX_READY);
+	complete(&v->init_done);
+
+	while (!err && !v->quit_done) {
+		xvmx_cmdq_run(v);
+		if (v->quit_done)
+			break;
+		if (v->state == XVMX_RUNNING) {
+			xvmx_run(v);
+			cond_resched();
+			continue;
+		}
+		wait_event_interruptible(v->cmdq.kwq,
+					 xvmx_cmdq_pending(v) ||
+					 kthread_should_stop());
+	}
+
+	/* the creator stops us */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/* `quit`, on the kthread: fail everyone else, unpin, VMXOFF. */
+static int cmd_quit(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	xvmx_set_state(v, XVMX_ENDING);
+	xvmx_cmdq_set_accepting(v, false);
+	xvmx_cmdq_fail_all(v, -ENXIO);
+	xvmx_hw_disable(v);
+	v->quit_done = true;
+	return 0;
+}
+
+/* `init`, in the writer's context: start the kthread, which enables VMX. */
+static int vcpu_init(struct xvmx_vcpu *v)
+{
+	struct task_struct *t;
+	int err;
+
+	mutex_lock(&v->life);
+	if (v->state != XVMX_INACTIVE) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	v->quit_done = false;
+	v->got = 0;
+	v->onentry = 0;
+	v->requests = 0;
+	v->errstr[0] = 0;
+	memset(v->stats, 0, sizeof(v->stats));
+	init_completion(&v->init_done);
+	xvmx_set_state(v, XVMX_INIT);
+	xvmx_cmdq_set_accepting(v, true);
+
+	t = kthread_create_on_cpu(xvmx_thread, v, v->cpu, "xvmx/%u");
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto err_inactive;
+	}
+	v->thread = t;
+	wake_up_process(t);
+	wait_for_completion(&v->init_done);
+	err = v->init_err;
+	if (err) {
+		kthread_stop(t);
+		v->thread = NULL;
+		goto err_inactive;
+	}
+	mutex_unlock(&v->life);
+	return 0;
+
+err_inactive:
+	xvmx_cmdq_set_accepting(v, false);
+	xvmx_cmdq_fail_all(v, -ENXIO);
+	xvmx_set_state(v, XVMX_INACTIVE);
+out_unlock:
+	mutex_unlock(&v->life);
+	return err;
+}
+
+/* `quit` and module unload, in process context. */
+static int vcpu_quit(struct xvmx_vcpu *v)
+{
+	struct xvmx_cmd c;
+	int err;
+
+	mutex_lock(&v->life);
+	if (v->state == XVMX_INACTIVE) {
+		mutex_unlock(&v->life);
+		return -ENXIO;
+	}
+	/*
+	 * Uninterruptible on purpose: the kthread must stop before the
+	 * vCPU can be reused, and quit never waits for the guest.
+	 */
+	err = cmd_submit_uninterruptible(v, &c, cmd_quit, NULL);
+	kthread_stop(v->thread);
+	v->thread = NULL;
+	if (!v->quit_done) {
+		/* the kthread never ran quit (it failed init): nothing held */
+		xvmx_cmdq_set_accepting(v, false);
+		xvmx_cmdq_fail_all(v, -ENXIO);
+	}
+	v->got = 0;
+	xvmx_set_state(v, XVMX_INACTIVE);
+	mutex_unlock(&v->life);
+	return err < 0 ? err : 0;
+}
+
+struct xvmx_vcpu *xvmx_vcpu_create(int cpu)
+{
+	struct xvmx_vcpu *v;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return NULL;
+	v->cpu = cpu;
+	v->state = XVMX_INACTIVE;
+	mutex_init(&v->life);
+	init_waitqueue_head(&v->pollwq);
+	xvmx_cmdq_init(v);
+	return v;
+}
+
+void xvmx_vcpu_destroy(struct xvmx_vcpu *v)
+{
+	vcpu_quit(v);
+	mutex_destroy(&v->life);
+	kfree(v);
+}
+
+bool xvmx_vcpu_alive(struct xvmx_vcpu *v)
+{
+	return READ_ONCE(v->state) != XVMX_INACTIVE;
+}
+
+/* ------------------------------------------------- the file layer's backend */
+
+/*
+ * The file layer (lib/xvmx_files.c) over the vCPU: each call is a command
+ * on the kthread's queue, except status and the wait readiness (read
+ * under v->lock), init and quit (the life cycle, in the caller's context)
+ * and the segment opening of map writes, which needs the writer's
+ * credentials. Every call here is writer context and may sleep.
+ */
+static struct xvmx_vcpu *be_vcpu(const struct xvmx_backend *be)
+{
+	return be->priv;
+}
+
+/* Run @fn on the kthread with (@arg, @len, @off); its result. */
+static int be_cmd(const struct xvmx_backend *be, xvmx_cmd_fn fn, void *arg,
+		  size_t len, loff_t off)
+{
+	struct xvmx_cmd c = { .len = len, .off = off };
+
+	return xvmx_cmd_submit(be_vcpu(be), &c, fn, arg);
+}
+
+static int be_status(const struct xvmx_backend *be, char *buf, size_t size)
+{
+	struct xvmx_vcpu *v = be_vcpu(be);
+	int n;
+
+	spin_lock_irq(&v->lock);
+	n = xvmx_print_status(buf, size, v->state, v->errstr);
+	spin_unlock_irq(&v->lock);
+	return n;
+}
+
+static enum xvmx_state be_state(const struct xvmx_backend *be)
+{
+	return READ_ONCE(be_vcpu(be)->state);
+}
+
+static int be_init(const struct xvmx_backend *be)
+{
+	return vcpu_init(be_vcpu(be));
+}
+
+static int be_quit(const struct xvmx_backend *be)
+{
+	return vcpu_quit(be_vcpu(be));
+}
+
+static int be_ctl(const struct xvmx_backend *be, const struct xvmx_ctl *ctl,
+		  const char **err)
+{
+	struct xvmx_vcpu *v = be_vcpu(be);
+	struct xvmx_ctl_req req = { .ctl = ctl };
+	int ret;
+
+	if (ctl->cmd == XCTL_STEP && ctl->step.map) {
+		/* the segment is opened here, with the writer's credentials */
+		if (READ_ONCE(v->state) == XVMX_INACTIVE)
+			return -ENXIO;
+		ret = xvmx_map_prepare(&v->mem, &ctl->step.line, 1,
+				       &req.stepmap, err);
+		if (ret)
+			return ret;
+	}
+	ret = be_cmd(be, xvmx_cmd_ctl, &req, 0, 0);
+	xvmx_map_batch_free(req.stepmap);
+	return ret;
+}
+
+static int be_getregs(const struct xvmx_backend *be, char *buf, size_t size)
+{
+	return be_cmd(be, xvmx_cmd_getregs, buf, size, 0);
+}
+
+static int be_setregs(const struct xvmx_backend *be,
+		      const struct xvmx_regset *rs)
+{
+	return be_cmd(be, xvmx_cmd_setregs, (void *)rs, 0, 0);
+}
+
+static int be_map_print(const struct xvmx_backend *be, char *buf,
+			size_t size)
+{
+	return be_cmd(be, xvmx_cmd_map_print, buf, size, 0);
+}
+
+static int be_map_write(const struct xvmx_backend *be,
+			const struct xvmx_map_line *lines, unsigned int n,
+			const char **err)
+{
+	struct xvmx_map_batch *batch;
+	int ret;
+
+	ret = xvmx_map_prepare(&be_vcpu(be)->mem, lines, n, &batch, err);
+	if (ret)
+		return ret;
+	ret = be_cmd(be, xvmx_cmd_map_commit, batch, 0, 0);
+	xvmx_map_batch_free(batch);
+	return ret;
+}
+
+static int be_map_clear(const struct xvmx_backend *be)
+{
+	return be_cmd(be, xvmx_cmd_map_clear, NULL, 0, 0);
+}
+
+static int be_stats(const struct xvmx_backend *be, char *buf, size_t size)
+{
+	return be_cmd(be, xvmx_cmd_stats, buf, size, 0);
+}
+
+static int be_wait(const struct xvmx_backend *be, char *buf, size_t size)
+{
+	return be_cmd(be, xvmx_cmd_wait, buf, size, 0);
+}
+
+static bool be_wait_ready(const struct xvmx_backend *be)
+{
+	struct xvmx_vcpu *v = be_vcpu(be);
+	enum xvmx_state st = READ_ONCE(v->state);
+
+	return (READ_ONCE(v->got) & (XG_EXIT | XG_IRQACK)) ||
+	       st == XVMX_DEAD || st == XVMX_INACTIVE;
+}
+
+static long be_fpregs(const struct xvmx_backend *be, char *buf, size_t len,
+		      long long off, bool write)
+{
+	return be_cmd(be, write ? xvmx_cmd_setfpregs : xvmx_cmd_getfpregs,
+		      buf, len, off);
+}
+
+static const struct xvmx_backend_ops xvmx_cmdq_backend_ops = {
+	.status = be_status,
+	.state = be_state,
+	.init = be_init,
+	.quit = be_quit,
+	.ctl = be_ctl,
+	.getregs = be_getregs,
+	.setregs = be_setregs,
+	.map_print = be_map_print,
+	.map_write = be_map_write,
+	.map_clear = be_map_clear,
+	.stats = be_stats,
+	.wait = be_wait,
+	.wait_ready = be_wait_ready,
+	.fpregs = be_fpregs,
+};
+
+void xvmx_cmdq_backend_init(struct xvmx_backend *be, struct xvmx_vcpu *v)
+{
+	be->ops = &xvmx_cmdq_backend_ops;
+	be->priv = v;
+}
+
+wait_queue_head_t *xvmx_cmdq_pollwq(const struct xvmx_backend *be)
+{
+	return &be_vcpu(be)->pollwq;
 }

@@ -8,6 +8,8 @@
 #define XVMX_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/export.h>
+#include <linux/module.h>
 #include <asm/tlbflush.h>
 
 /*
@@ -30,5 +32,24 @@ static inline void xvmx_cr4_clear_vmxe(void)
 {
 	cr4_clear_bits(X86_CR4_VMXE);
 }
+
+/*
+ * Test hooks: symbols of xvmx.ko that xvmx_kunit.ko calls, so that KUnit
+ * tests the module's own code. Exported only where the kernel has KUnit,
+ * in their own namespace. The namespace is an identifier up to 6.12 and a
+ * string literal from 6.13 on (EXPORT_SYMBOL_NS, MODULE_IMPORT_NS).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define XVMX_KUNIT_NS		"XVMX_KUNIT"
+#else
+#define XVMX_KUNIT_NS		XVMX_KUNIT
+#endif
+
+#if IS_ENABLED(CONFIG_KUNIT)
+#define XVMX_EXPORT_FOR_KUNIT(sym)	EXPORT_SYMBOL_NS_GPL(sym, XVMX_KUNIT_NS)
+#else
+#define XVMX_EXPORT_FOR_KUNIT(sym)
+#endif
+#define XVMX_IMPORT_FOR_KUNIT()	MODULE_IMPORT_NS(XVMX_KUNIT_NS)
 
 #endif /* XVMX_COMPAT_H */

@@ -1,17 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xvmx core: VMX on one CPU, the VMCS, the vCPU kthread and its run loop,
- * exit handling and the commands that touch the VMCS.
+ * xvmx core: VMX operation on the owned CPU, the VMCS, host and guest
+ * state around VM entry and exit, and the run loop.
  *
- * Everything that touches VMX state runs on the vCPU kthread, pinned to
- * the owned CPU: file operations queue commands (vmx_cmdq.c) and sleep.
+ * Contexts, and what each may touch (the xvmx_assert_*() helpers of
+ * vmx_vcpu.h check the marked ones on debug kernels):
+ *
+ * writer   A process in a file operation: debugfs (vmx_files.c), or a 9P
+ *          worker serving one (vmx_9p.c). It parses and checks input
+ *          (lib/), opens and pins segments (xvmx_map_prepare()), runs the
+ *          life cycle (init, quit) and queues commands, then sleeps
+ *          (vmx_cmdq.c). It reads only the state under v->lock; never the
+ *          VMCS, the guest's registers or its memory map.
+ * kthread  The vCPU thread "xvmx/CPU", pinned to the owned CPU: it runs
+ *          the queued commands (vmx_commands.c, vmx_regs.c) and the run
+ *          loop, and owns everything in struct xvmx_vcpu below "Owned by
+ *          the kthread". It may sleep (mutexes, allocation, pinning),
+ *          outside VMCS windows. xvmx_assert_kthread().
+ * vmcs     The kthread between xvmx_vmcs_load() and xvmx_vmcs_put():
+ *          preemption off, the vCPU's VMCS current on the CPU. Every
+ *          VMREAD and VMWRITE happens here; nothing sleeps.
+ *          xvmx_assert_vmcs(), in every VMCS accessor.
+ * guest    Inside the run loop between local_irq_disable() and
+ *          local_irq_enable(): the guest's XCR0, FPU and debug registers
+ *          are loaded and host state is not yet restored. Only the
+ *          entry/exit path runs here. xvmx_assert_guest().
+ * irq      The kick IPI and NMIs: they touch nothing of the vCPU; their
+ *          only job is to make the guest exit.
+ *
+ * State the run loop and the queue share goes through v->requests
+ * (XVMX_REQ_*) and the fields under v->lock, never a call upward.
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 
 #include <linux/module.h>
-#include <linux/kthread.h>
-#include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/gfp.h>
@@ -31,14 +53,7 @@
 #include "vmx_ops.h"
 #include "vmx_compat.h"
 
-static int cpu = -1;
-module_param(cpu, int, 0444);
-MODULE_PARM_DESC(cpu, "CPU the vCPU owns (default: highest-numbered online)");
-
-struct xvmx_vcpu xvmx_vcpu;
-struct xvmx_caps xvmx_caps;
-
-static enum cpuhp_state xvmx_hp_state;
+struct xvmx_caps xvmx_caps __ro_after_init;
 
 /* ------------------------------------------------- VMX instructions */
 
@@ -107,7 +122,8 @@ static bool adjust_ctl(u32 msr, u32 want, u32 optional, u32 *out)
 	return (v & want) == want;
 }
 
-static const char *xvmx_probe(void)
+/* At module load: read and check the capabilities (SDM Appendix A). */
+const char *xvmx_probe(void)
 {
 	struct xvmx_caps *c = &xvmx_caps;
 	bool tc;
@@ -245,9 +261,10 @@ void xvmx_set_state(struct xvmx_vcpu *v, enum xvmx_state st)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&v->cmdq.lock, flags);
+	spin_lock_irqsave(&v->lock, flags);
 	v->state = st;
-	spin_unlock_irqrestore(&v->cmdq.lock, flags);
+	spin_unlock_irqrestore(&v->lock, flags);
+	xvmx_make_request(&v->requests, XVMX_REQ_EVENT);
 	wake_up_interruptible(&v->pollwq);
 }
 
@@ -260,13 +277,31 @@ void xvmx_die(struct xvmx_vcpu *v, const char *fmt, ...)
 	unsigned long flags;
 	va_list ap;
 
-	spin_lock_irqsave(&v->cmdq.lock, flags);
+	spin_lock_irqsave(&v->lock, flags);
 	va_start(ap, fmt);
 	vsnprintf(v->errstr, sizeof(v->errstr), fmt, ap);
 	va_end(ap);
 	v->state = XVMX_DEAD;
-	spin_unlock_irqrestore(&v->cmdq.lock, flags);
-	xvmx_cmdq_wake_postponed(v);
+	spin_unlock_irqrestore(&v->lock, flags);
+	xvmx_make_request(&v->requests, XVMX_REQ_EVENT);
+	wake_up_interruptible(&v->pollwq);
+}
+
+/*
+ * Something for `wait` readers: @got (XG_*), and with @ready the run is
+ * over (an exit to report, a step done). Wakes pollers, and postponed
+ * commands through XVMX_REQ_EVENT.
+ */
+void xvmx_notify(struct xvmx_vcpu *v, u32 got, bool ready)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->lock, flags);
+	v->got |= got;
+	if (ready)
+		v->state = XVMX_READY;
+	spin_unlock_irqrestore(&v->lock, flags);
+	xvmx_make_request(&v->requests, XVMX_REQ_EVENT);
 	wake_up_interruptible(&v->pollwq);
 }
 
@@ -476,6 +511,27 @@ static void vmcs_setup_controls(struct xvmx_vcpu *v)
 	vmcs_write64(v, EPT_POINTER, xvmx_mem_eptp(&v->mem));
 }
 
+/* ---------------------------------------------------------- VMCS windows */
+
+/*
+ * The vCPU's VMCS stays current on the owned CPU from init to quit:
+ * nothing else runs VMX there. A window is where it may be used, with
+ * preemption off so that the kthread stays on the CPU the VMCS is
+ * current on.
+ */
+void xvmx_vmcs_load(struct xvmx_vcpu *v)
+{
+	preempt_disable();
+	v->vmcs_loaded = true;
+}
+
+void xvmx_vmcs_put(struct xvmx_vcpu *v)
+{
+	xvmx_assert_vmcs(v);
+	v->vmcs_loaded = false;
+	preempt_enable();
+}
+
 /* --------------------------------------------------- VMX on and off */
 
 static void *alloc_vmx_page(int cpu)
@@ -492,11 +548,12 @@ static void *alloc_vmx_page(int cpu)
 	return va;
 }
 
-/* Runs on the kthread: CR4.VMXE, VMXON, VMCS. Undone by xvmx_hw_disable. */
-static int xvmx_hw_enable(struct xvmx_vcpu *v)
+/* Kthread: CR4.VMXE, VMXON, VMCS. Undone by xvmx_hw_disable(). */
+int xvmx_hw_enable(struct xvmx_vcpu *v)
 {
 	int err;
 
+	xvmx_assert_kthread(v);
 	/*
 	 * Another hypervisor (kvm_intel) in VMX operation on this CPU: a
 	 * second VMXON would fail (SDM 30.3, VMXON: error 15).
@@ -522,6 +579,7 @@ static int xvmx_hw_enable(struct xvmx_vcpu *v)
 	if (err)
 		goto err_free_pages;
 
+	xvmx_vmcs_load(v);
 	xvmx_cr4_set_vmxe();
 	err = __vmxon(__pa(v->vmxon_region));
 	if (err) {
@@ -557,6 +615,7 @@ static int xvmx_hw_enable(struct xvmx_vcpu *v)
 		goto err_vmclear;
 	}
 	v->onentry = XE_FLUSH_EPT | XE_FLUSH_VPID;
+	xvmx_vmcs_put(v);
 	return 0;
 
 err_vmclear:
@@ -566,6 +625,7 @@ err_vmxoff:
 	v->vmx_on = false;
 err_clear_vmxe:
 	xvmx_cr4_clear_vmxe();
+	xvmx_vmcs_put(v);
 	xvmx_mem_destroy(&v->mem);
 err_free_pages:
 	free_page((unsigned long)v->fpu);
@@ -575,23 +635,26 @@ err_free_pages:
 	return err;
 }
 
-static void xvmx_hw_disable(struct xvmx_vcpu *v)
+void xvmx_hw_disable(struct xvmx_vcpu *v)
 {
+	xvmx_assert_kthread(v);
 	if (!v->vmx_on)
 		return;
 	xvmx_mem_destroy(&v->mem);
+	xvmx_vmcs_load(v);
 	__invvpid(INVVPID_ALL_CONTEXT, 0, 0);
 	__vmclear(__pa(v->vmcs));
 	__vmxoff();
 	xvmx_cr4_clear_vmxe();
 	v->vmx_on = false;
+	xvmx_vmcs_put(v);
 	free_page((unsigned long)v->fpu);
 	free_page((unsigned long)v->vmcs);
 	free_page((unsigned long)v->vmxon_region);
 	v->fpu = v->vmcs = v->vmxon_region = NULL;
 }
 
-/* ------------------------------------------------------------ exits */
+/* ---------------------------------------------------- host state */
 
 /*
  * Reload TR to get its real limit back. LTR needs a non-busy descriptor
@@ -650,189 +713,6 @@ static void host_restore(struct xvmx_host_save *hs, int cpu)
 	 */
 	xvmx_reload_tr(cpu);
 	load_fixmap_gdt(cpu);
-}
-
-static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
-{
-	struct xvmx_exit *e = &v->exit;
-	u16 basic = EXIT_REASON_BASIC(reason);
-
-	memset(e, 0, sizeof(*e));
-	e->reason = reason;
-	e->qual = vmcs_readl(v, EXIT_QUALIFICATION);
-	e->pc = vmcs_readl(v, GUEST_RIP);
-	e->sp = vmcs_readl(v, GUEST_RSP);
-	e->ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
-	e->iinfo = vmcs_read32(v, VMX_INSTRUCTION_INFO);
-	e->intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
-	if (e->intinfo & INTR_INFO_HAS_ERROR_CODE)
-		e->intcode = vmcs_read32(v, VM_EXIT_INTR_ERROR_CODE);
-	if (basic == EXIT_REASON_EPT_VIOLATION ||
-	    basic == EXIT_REASON_EPT_MISCONFIG) {
-		e->pa = vmcs_read64(v, GUEST_PHYSICAL_ADDRESS);
-		if (e->qual & EPT_QUAL_GLA_VALID)
-			e->va = vmcs_readl(v, GUEST_LINEAR_ADDRESS);
-	}
-	e->ax = v->gprs.r[XGPR_AX];
-}
-
-/*
- * An event that was being delivered when the exit happened (SDM 27.2.4)
- * goes back into the entry fields, or it would be lost.
- */
-static void xvmx_requeue_idt_vectoring(struct xvmx_vcpu *v)
-{
-	u32 info = vmcs_read32(v, IDT_VECTORING_INFO_FIELD);
-	u32 type;
-
-	if (!(info & INTR_INFO_VALID))
-		return;
-	type = info & INTR_INFO_TYPE_MASK;
-	v->exc.info = info & ~INTR_INFO_NMI_UNBLOCK_IRET;
-	v->exc.code = (info & INTR_INFO_HAS_ERROR_CODE) ?
-		vmcs_read32(v, IDT_VECTORING_ERROR_CODE) : 0;
-	v->exc.ilen = 0;
-	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
-	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		v->exc.ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
-	v->onentry |= XE_POSTEX;
-}
-
-/*
- * Single-stepping without the monitor trap flag (Bochs' Skylake-X has
- * none): set RFLAGS.TF for the entry and intercept #DB; the single-step
- * trap after one instruction exits as #DB with DR6.BS in the exit
- * qualification (SDM 27.2.1). xvmx_step_tf_disarm() puts RFLAGS, the
- * exception bitmap and the pending debug exceptions back.
- */
-static void xvmx_step_tf_arm(struct xvmx_vcpu *v)
-{
-	u64 fl = vmcs_readl(v, GUEST_RFLAGS);
-
-	if (!(fl & X86_EFLAGS_TF)) {
-		vmcs_writel(v, GUEST_RFLAGS, fl | X86_EFLAGS_TF);
-		v->step_tf = true;
-	}
-	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap | BIT(X86_TRAP_DB));
-}
-
-static void xvmx_step_tf_disarm(struct xvmx_vcpu *v)
-{
-	if (v->step_tf) {
-		vmcs_clear_bitsl(v, GUEST_RFLAGS, X86_EFLAGS_TF);
-		v->step_tf = false;
-	}
-	/* an instruction that exited left the trap pending (SDM 27.3.4) */
-	vmcs_clear_bitsl(v, GUEST_PENDING_DBG_EXCEPTIONS, DR_STEP);
-	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap);
-}
-
-/*
- * A step is over (its trap or another exit). This runs inside xvmx_run()
- * with preemption off, and the one-step page needs mem->lock (a mutex),
- * so xvmx_step_unmap() releases it once the run loop is left: every exit
- * that ends a step also ends the run, so the guest never enters again
- * with the page still mapped.
- */
-static void xvmx_step_end(struct xvmx_vcpu *v)
-{
-	v->onentry &= ~XE_STEP;
-}
-
-/*
- * After a run: the page of a step that ended goes away here, on the
- * kthread, even if the `step` writer was interrupted and nobody runs the
- * command's second half.
- */
-static void xvmx_step_unmap(struct xvmx_vcpu *v)
-{
-	if (v->stepmapped && !(v->onentry & XE_STEP)) {
-		xvmx_mem_step_unmap(&v->mem, &v->stepsave);
-		v->stepmapped = false;
-		v->onentry |= XE_FLUSH_EPT;
-	}
-}
-
-/*
- * Handle one VM exit. Returns true if it ends the run: reported to
- * userspace (state goes to ready) or the vCPU died.
- */
-static bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
-{
-	u16 basic = EXIT_REASON_BASIC(reason);
-	u32 intinfo;
-
-	if (basic < XVMX_EXIT_REASONS)
-		v->stats[basic]++;
-
-	if (!(reason & EXIT_REASON_FAILED_ENTRY))
-		xvmx_requeue_idt_vectoring(v);
-	else
-		/*
-		 * A failed VM entry can leave the VM-entry interruption-
-		 * information field valid (Bochs does): the event that made
-		 * the entry fail would be injected again at every entry.
-		 */
-		vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, 0);
-
-	if ((v->onentry & XE_STEP) && !xvmx_caps.mtf &&
-	    !(reason & EXIT_REASON_FAILED_ENTRY)) {
-		if (basic == EXIT_REASON_EXTERNAL_INTERRUPT ||
-		    basic == EXIT_REASON_PREEMPTION_TIMER ||
-		    (basic == EXIT_REASON_EXCEPTION_NMI &&
-		     (vmcs_read32(v, VM_EXIT_INTR_INFO) & INTR_INFO_TYPE_MASK) ==
-		     INTR_TYPE_NMI))
-			return false;	/* not stepped yet: enter again */
-		xvmx_step_tf_disarm(v);
-		if (basic == EXIT_REASON_EXCEPTION_NMI &&
-		    (vmcs_read32(v, VM_EXIT_INTR_INFO) & INTR_INFO_VECTOR_MASK) ==
-		    X86_TRAP_DB && (vmcs_readl(v, EXIT_QUALIFICATION) & DR_STEP))
-			basic = EXIT_REASON_MONITOR_TRAP_FLAG;
-	}
-
-	if (!(reason & EXIT_REASON_FAILED_ENTRY)) {
-		switch (basic) {
-		case EXIT_REASON_EXTERNAL_INTERRUPT:
-		case EXIT_REASON_PREEMPTION_TIMER:
-		case EXIT_REASON_INTERRUPT_WINDOW:
-		case EXIT_REASON_NMI_WINDOW:
-		case EXIT_REASON_INIT_SIGNAL:
-		case EXIT_REASON_SIPI:
-		case EXIT_REASON_IO_SMI:
-		case EXIT_REASON_OTHER_SMI:
-			/* the host's business; the guest runs on */
-			return false;
-		case EXIT_REASON_EXCEPTION_NMI:
-			intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
-			if ((intinfo & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
-				return false;	/* handed to Linux already */
-			break;
-		case EXIT_REASON_MONITOR_TRAP_FLAG:
-			if (v->onentry & XE_STEP) {
-				xvmx_step_end(v);
-				v->got |= XG_STEP;
-				xvmx_set_state(v, XVMX_READY);
-				xvmx_cmdq_wake_postponed(v);
-				return true;
-			}
-			break;
-		}
-	}
-
-	if (v->onentry & XE_STEP) {
-		xvmx_step_end(v);
-		v->got |= XG_STEP | XG_STEPERR;
-	}
-	xvmx_snapshot_exit(v, reason);
-	if (!xvmx_check_vmcs(v))
-		return true;
-	spin_lock_irq(&v->cmdq.lock);
-	v->got |= XG_EXIT;
-	v->state = XVMX_READY;
-	spin_unlock_irq(&v->cmdq.lock);
-	wake_up_interruptible(&v->pollwq);
-	xvmx_cmdq_wake_postponed(v);
-	return true;
 }
 
 /* ---------------------------------------------------------- run loop */
@@ -903,11 +783,7 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 			vmcs_write32(v, VM_ENTRY_INSTRUCTION_LEN, v->irq.ilen);
 			v->onentry &= ~XE_POSTIRQ;
 			v->irqack = v->irq;
-			spin_lock_irq(&v->cmdq.lock);
-			v->got |= XG_IRQACK;
-			spin_unlock_irq(&v->cmdq.lock);
-			wake_up_interruptible(&v->pollwq);
-			xvmx_cmdq_wake_postponed(v);
+			xvmx_notify(v, XG_IRQACK, false);
 		} else {
 			ctl |= CPU_INTR_WINDOW_EXITING;
 		}
@@ -961,20 +837,22 @@ static void xvmx_load_guest_dr(struct xvmx_vcpu *v)
 }
 
 /*
- * Run the guest until an exit must be reported, a command is queued or
- * Linux wants the CPU. Interrupts and NMIs that exit are taken by Linux
- * right after the exit: external-interrupt exiting without "acknowledge
- * interrupt on exit" leaves the interrupt pending in the local APIC, and
- * an NMI that caused an exit is sent back to this CPU.
+ * Run the guest until an exit must be reported, a request comes (a
+ * command, an event for postponed ones) or Linux wants the CPU. Interrupts
+ * and NMIs that exit are taken by Linux right after the exit: external-
+ * interrupt exiting without "acknowledge interrupt on exit" leaves the
+ * interrupt pending in the local APIC, and an NMI that caused an exit is
+ * sent back to this CPU. Kthread context; the loop is one VMCS window.
  */
-static void xvmx_run(struct xvmx_vcpu *v)
+void xvmx_run(struct xvmx_vcpu *v)
 {
 	struct xvmx_host_save hs;
 	u32 reason;
 	int ret;
 	u64 cr;
 
-	preempt_disable();
+	xvmx_assert_kthread(v);
+	xvmx_vmcs_load(v);
 	host_save(&hs);
 	xvmx_load_guest_dr(v);
 	for (;;) {
@@ -987,6 +865,7 @@ static void xvmx_run(struct xvmx_vcpu *v)
 
 		kernel_fpu_begin_mask(0);
 		local_irq_disable();
+		xvmx_assert_guest(v);
 		/* a kthread borrows whatever mm ran before it */
 		cr = __native_read_cr3();
 		if (unlikely(cr != v->host_cr3)) {
@@ -1028,201 +907,10 @@ static void xvmx_run(struct xvmx_vcpu *v)
 		}
 		if (xvmx_handle_exit(v, reason))
 			break;
-		if (need_resched() || xvmx_cmdq_pending(v))
+		if (need_resched() || READ_ONCE(v->requests))
 			break;
 	}
 	host_restore(&hs, smp_processor_id());
-	preempt_enable();
+	xvmx_vmcs_put(v);
+	xvmx_step_unmap(v);
 }
-
-/* -------------------------------------------------------- the kthread */
-
-static int xvmx_thread(void *data)
-{
-	struct xvmx_vcpu *v = data;
-	int err;
-
-	err = xvmx_hw_enable(v);
-	v->init_err = err;
-	if (!err)
-		xvmx_set_state(v, XVMX_READY);
-	complete(&v->init_done);
-
-	while (!err && !v->quit_done) {
-		xvmx_cmdq_run(v);
-		if (v->quit_done)
-			break;
-		if (v->state == XVMX_RUNNING) {
-			xvmx_run(v);
-			xvmx_step_unmap(v);
-			cond_resched();
-			continue;
-		}
-		wait_event_interruptible(v->cmdq.kwq,
-					 xvmx_cmdq_pending(v) ||
-					 kthread_should_stop());
-	}
-
-	/* the creator stops us */
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
-}
-
-/* `quit`, on the kthread: fail everyone else, unpin, VMXOFF. */
-static int xvmx_cmd_quit(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	xvmx_set_state(v, XVMX_ENDING);
-	xvmx_cmdq_set_accepting(v, false);
-	xvmx_cmdq_fail_all(v, -ENXIO);
-	xvmx_hw_disable(v);
-	v->quit_done = true;
-	return 0;
-}
-
-/* `init`, in the writer's context. */
-int xvmx_init_vcpu(struct xvmx_vcpu *v)
-{
-	struct task_struct *t;
-	int err;
-
-	mutex_lock(&v->life);
-	if (v->state != XVMX_INACTIVE) {
-		err = -EBUSY;
-		goto out_unlock;
-	}
-	v->quit_done = false;
-	v->got = 0;
-	v->onentry = 0;
-	v->errstr[0] = 0;
-	memset(v->stats, 0, sizeof(v->stats));
-	init_completion(&v->init_done);
-	xvmx_set_state(v, XVMX_INIT);
-	xvmx_cmdq_set_accepting(v, true);
-
-	t = kthread_create_on_cpu(xvmx_thread, v, v->cpu, "xvmx/%u");
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto err_inactive;
-	}
-	v->thread = t;
-	wake_up_process(t);
-	wait_for_completion(&v->init_done);
-	err = v->init_err;
-	if (err) {
-		kthread_stop(t);
-		v->thread = NULL;
-		goto err_inactive;
-	}
-	mutex_unlock(&v->life);
-	return 0;
-
-err_inactive:
-	xvmx_cmdq_set_accepting(v, false);
-	xvmx_cmdq_fail_all(v, -ENXIO);
-	xvmx_set_state(v, XVMX_INACTIVE);
-out_unlock:
-	mutex_unlock(&v->life);
-	return err;
-}
-
-/* `quit` and module unload, in process context. */
-int xvmx_quit_vcpu(struct xvmx_vcpu *v)
-{
-	struct xvmx_cmd c;
-	int err;
-
-	mutex_lock(&v->life);
-	if (v->state == XVMX_INACTIVE) {
-		mutex_unlock(&v->life);
-		return -ENXIO;
-	}
-	/*
-	 * Uninterruptible on purpose: the kthread must stop before the
-	 * vCPU can be reused, and quit never waits for the guest.
-	 */
-	err = xvmx_cmd_submit_uninterruptible(v, &c, xvmx_cmd_quit, NULL);
-	kthread_stop(v->thread);
-	v->thread = NULL;
-	if (!v->quit_done) {
-		/* the kthread never ran quit (it failed init): nothing held */
-		xvmx_cmdq_set_accepting(v, false);
-		xvmx_cmdq_fail_all(v, -ENXIO);
-	}
-	v->got = 0;
-	xvmx_set_state(v, XVMX_INACTIVE);
-	mutex_unlock(&v->life);
-	return err < 0 ? err : 0;
-}
-
-/* ------------------------------------------------------ CPU hotplug */
-
-/* Offlining the owned CPU is refused while a vCPU lives (SPEC). */
-static int xvmx_cpu_down(unsigned int c)
-{
-	if (c == (unsigned int)xvmx_vcpu.cpu &&
-	    READ_ONCE(xvmx_vcpu.state) != XVMX_INACTIVE)
-		return -EBUSY;
-	return 0;
-}
-
-/* ------------------------------------------------------------ module */
-
-static int __init xvmx_module_init(void)
-{
-	struct xvmx_vcpu *v = &xvmx_vcpu;
-	const char *why;
-	int err;
-
-	if (cpu < 0)
-		cpu = cpumask_last(cpu_online_mask);
-	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
-		pr_err("cpu=%d is not an online CPU; not loading\n", cpu);
-		return -EINVAL;
-	}
-
-	why = xvmx_probe();
-	if (why) {
-		pr_err("%s; not loading\n", why);
-		return -ENODEV;
-	}
-
-	v->cpu = cpu;
-	v->state = XVMX_INACTIVE;
-	mutex_init(&v->life);
-	init_waitqueue_head(&v->pollwq);
-	xvmx_cmdq_init(&v->cmdq);
-
-	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "xvmx:online",
-					NULL, xvmx_cpu_down);
-	if (err < 0)
-		return err;
-	xvmx_hp_state = err;
-
-	err = xvmx_files_init();
-	if (err)
-		goto err_remove_hp;
-	pr_info("owning CPU %d (EPT, VPID, unrestricted guest%s)\n", cpu,
-		xvmx_caps.preempt_timer ? ", preemption timer" : "");
-	return 0;
-
-err_remove_hp:
-	cpuhp_remove_state_nocalls(xvmx_hp_state);
-	return err;
-}
-
-static void __exit xvmx_module_exit(void)
-{
-	xvmx_files_exit();
-	xvmx_quit_vcpu(&xvmx_vcpu);
-	cpuhp_remove_state_nocalls(xvmx_hp_state);
-}
-
-module_init(xvmx_module_init);
-module_exit(xvmx_module_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("9front vmx(3) for Linux: one VT-x vCPU driven through files");

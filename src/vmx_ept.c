@@ -43,6 +43,7 @@ long xvmx_map_pinned_pages(void)
 {
 	return atomic_long_read(&xvmx_pinned_pages);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_map_pinned_pages);
 
 /* Pages of one map line, shared by the ranges that are left of it. */
 struct xvmx_pin {
@@ -229,6 +230,7 @@ int xvmx_mem_init(struct xvmx_mem *mem, u64 ept_caps)
 	mem->step = NULL;
 	return xvmx_ept_init(&mem->ept, &xvmx_ept_page_ops, NULL, ept_caps);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_mem_init);
 
 bool xvmx_mem_clear(struct xvmx_mem *mem)
 {
@@ -245,6 +247,7 @@ bool xvmx_mem_clear(struct xvmx_mem *mem)
 	mutex_unlock(&mem->lock);
 	return any;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_mem_clear);
 
 void xvmx_mem_destroy(struct xvmx_mem *mem)
 {
@@ -252,6 +255,7 @@ void xvmx_mem_destroy(struct xvmx_mem *mem)
 	xvmx_ept_destroy(&mem->ept);
 	mutex_destroy(&mem->lock);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_mem_destroy);
 
 u64 xvmx_mem_lookup_leaf(struct xvmx_mem *mem, u64 gpa)
 {
@@ -262,6 +266,7 @@ u64 xvmx_mem_lookup_leaf(struct xvmx_mem *mem, u64 gpa)
 	mutex_unlock(&mem->lock);
 	return e;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_mem_lookup_leaf);
 
 /* b continues a where `map` can print both as one line. */
 static bool range_merges(const struct xvmx_range *a,
@@ -308,6 +313,7 @@ int xvmx_mem_print(struct xvmx_mem *mem, char *buf, size_t size)
 	mutex_unlock(&mem->lock);
 	return len;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_mem_print);
 
 /* -------------------------------------------------------- prepare */
 
@@ -550,6 +556,7 @@ void xvmx_map_batch_free(struct xvmx_map_batch *b)
 	}
 	kfree(b);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_map_batch_free);
 
 int xvmx_map_prepare(struct xvmx_mem *mem, const struct xvmx_map_line *lines,
 		     unsigned int n, struct xvmx_map_batch **out,
@@ -557,6 +564,7 @@ int xvmx_map_prepare(struct xvmx_mem *mem, const struct xvmx_map_line *lines,
 {
 	return xvmx_map_prepare_files(mem, lines, NULL, n, out, err);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_map_prepare);
 
 int xvmx_map_prepare_files(struct xvmx_mem *mem,
 			   const struct xvmx_map_line *lines,
@@ -585,6 +593,7 @@ int xvmx_map_prepare_files(struct xvmx_mem *mem,
 	*out = b;
 	return 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_map_prepare_files);
 
 /* ---------------------------------------------------------- commit */
 
@@ -629,6 +638,7 @@ out_unlock:
 	mutex_unlock(&mem->lock);
 	return ret;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_map_commit);
 
 /* ------------------------------------------------------------ step */
 
@@ -677,6 +687,7 @@ out_unlock:
 	mutex_unlock(&mem->lock);
 	return ret;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_mem_step_map);
 
 /*
  * The leaf is rebuilt from the range list rather than from save->old: a map
@@ -705,3 +716,4 @@ void xvmx_mem_step_unmap(struct xvmx_mem *mem,
 out_unlock:
 	mutex_unlock(&mem->lock);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_mem_step_unmap);

@@ -110,6 +110,7 @@ int xvmx_ept_init(struct xvmx_ept *ept, const struct xvmx_ept_ops *ops,
 	ept->root = ept_alloc_table(ept, &ept->root_pa);
 	return ept->root ? 0 : -ENOMEM;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_init);
 
 static void ept_free_below(struct xvmx_ept *ept, u64 *t, int level)
 {
@@ -134,6 +135,7 @@ void xvmx_ept_clear_all(struct xvmx_ept *ept)
 	if (ept->root)
 		ept_free_below(ept, ept->root, XVMX_EPT_LEVELS - 1);
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_clear_all);
 
 void xvmx_ept_destroy(struct xvmx_ept *ept)
 {
@@ -144,6 +146,7 @@ void xvmx_ept_destroy(struct xvmx_ept *ept)
 	ept->root = NULL;
 	ept->root_pa = 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_destroy);
 
 int xvmx_ept_check_access(const struct xvmx_ept *ept, u8 access)
 {
@@ -156,6 +159,7 @@ int xvmx_ept_check_access(const struct xvmx_ept *ept, u8 access)
 		return -EINVAL;
 	return 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_check_access);
 
 u64 xvmx_ept_leaf(u64 hpa, u8 access, u8 memtype, bool ignore_pat)
 {
@@ -172,6 +176,7 @@ u64 xvmx_ept_leaf(u64 hpa, u8 access, u8 memtype, bool ignore_pat)
 		e |= EPT_IGNORE_PAT;
 	return e;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_leaf);
 
 int xvmx_ept_populate(struct xvmx_ept *ept, u64 lo, u64 hi)
 {
@@ -184,6 +189,7 @@ int xvmx_ept_populate(struct xvmx_ept *ept, u64 lo, u64 hi)
 			return -ENOMEM;
 	return 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_populate);
 
 void xvmx_ept_set_range(struct xvmx_ept *ept, u64 lo, u64 hi, u64 flags,
 			u64 (*hpa)(void *ctx, unsigned long i), void *ctx)
@@ -207,6 +213,7 @@ void xvmx_ept_set_range(struct xvmx_ept *ept, u64 lo, u64 hi, u64 flags,
 				(hpa(ctx, i) & XVMX_EPT_ADDR_MASK) | flags;
 	}
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_set_range);
 
 void xvmx_ept_clear_range(struct xvmx_ept *ept, u64 lo, u64 hi)
 {
@@ -227,6 +234,7 @@ void xvmx_ept_clear_range(struct xvmx_ept *ept, u64 lo, u64 hi)
 			pt[ept_index(gpa, 0)] = 0;
 	}
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_clear_range);
 
 u64 xvmx_ept_lookup(const struct xvmx_ept *ept, u64 gpa)
 {
@@ -238,6 +246,7 @@ u64 xvmx_ept_lookup(const struct xvmx_ept *ept, u64 gpa)
 	pt = ept_walk((struct xvmx_ept *)ept, gpa, false, NULL);
 	return pt ? pt[ept_index(gpa, 0)] : 0;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_lookup);
 
 u64 xvmx_ept_swap_leaf(struct xvmx_ept *ept, u64 gpa, u64 val)
 {
@@ -252,6 +261,7 @@ u64 xvmx_ept_swap_leaf(struct xvmx_ept *ept, u64 gpa, u64 val)
 	pt[ept_index(gpa, 0)] = val;
 	return old;
 }
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_swap_leaf);
 
 /* Table pages for the module: zeroed kernel pages in the direct map. */
 static void *ept_page_alloc(void *priv)
@@ -280,3 +290,4 @@ const struct xvmx_ept_ops xvmx_ept_page_ops = {
 	.virt_to_phys	= ept_page_virt_to_phys,
 	.phys_to_virt	= ept_page_phys_to_virt,
 };
+XVMX_EXPORT_FOR_KUNIT(xvmx_ept_page_ops);

@@ -266,4 +266,13 @@ static __always_inline void vmcs_clear_bitsl(struct xvmx_vcpu *v,
 	vmcs_writel(v, field, vmcs_readl(v, field) & ~bits);
 }
 
+/* -------------------------------------------------------- VM entry */
+
+/*
+ * vmx_asm.S, guest context: load @regs, VMLAUNCH (!@launched) or
+ * VMRESUME, store them back after the exit. 0, or XVMX_INSN_*.
+ */
+int xvmx_vmenter(struct xvmx_gprs *regs, unsigned long launched);
+void xvmx_vmexit(void);		/* HOST_RIP; not callable */
+
 #endif /* XVMX_VMX_OPS_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xvmx commands that read or change the vCPU: registers, ctl commands,
- * wait, fpregs, map and stats. Each runs on the vCPU kthread between exits
- * (vmx_cmdq.c), so the VMCS is current and the guest is not running.
+ * xvmx guest registers: the register table of the text layer read and
+ * written in the VMCS, the saved GPRs and the vCPU's own copies (debug
+ * registers, XCR0), and the guest's FPU image behind fpregs. The register
+ * functions need vmcs context, the FPU image kthread context (see the
+ * head of vmx_core.c); the commands of vmx_commands.c provide both.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -12,13 +14,6 @@
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
 #include "vmx_ops.h"
-#include "xvmx_files.h"
-
-/* Only `quit` is accepted from a dead vCPU (SPEC "status"). */
-static int check_alive(struct xvmx_vcpu *v)
-{
-	return xvmx_state_errno(v->state);
-}
 
 /* ------------------------------------------------------------- registers */
 
@@ -211,7 +206,7 @@ static void fix_interrupt_shadow(struct xvmx_vcpu *v, u64 old_rip)
 }
 
 /* Check everything first, then apply: a bad value changes nothing. */
-static int regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
+int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 {
 	u64 rip = vmcs_readl(v, GUEST_RIP);
 	unsigned int i;
@@ -227,177 +222,19 @@ static int regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 	return xvmx_check_vmcs(v) ? 0 : -EIO;
 }
 
-int xvmx_cmd_getregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+/* Every register in table order; snprintf semantics. */
+int xvmx_regs_print(struct xvmx_vcpu *v, char *buf, size_t size)
 {
-	char *buf = c->arg;
 	size_t n = 0;
 	unsigned int i;
-	int err;
 
-	err = check_alive(v);
-	if (err)
-		return err;
-	for (i = 0; i < xvmx_nregs && n < c->len; i++)
-		n += xvmx_print_reg(buf + n, c->len - n, &xvmx_regs[i],
+	for (i = 0; i < xvmx_nregs && n < size; i++)
+		n += xvmx_print_reg(buf + n, size - n, &xvmx_regs[i],
 				    reg_get(v, &xvmx_regs[i]));
-	if (!xvmx_check_vmcs(v))
-		return -EIO;
-	return min(n, c->len);
+	return min(n, size);
 }
 
-int xvmx_cmd_setregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	int err = check_alive(v);
-
-	if (err)
-		return err;
-	if (v->state == XVMX_RUNNING)
-		return -EBUSY;
-	return regs_apply(v, c->arg);
-}
-
-/* ------------------------------------------------------------- ctl */
-
-static int ctl_go(struct xvmx_vcpu *v, const struct xvmx_ctl *ctl)
-{
-	int err;
-
-	if (v->state != XVMX_READY)
-		return -EBUSY;
-	if (ctl->go.n) {
-		err = regs_apply(v, &ctl->go);
-		if (err)
-			return err;
-	}
-	v->got &= ~XG_EXIT;
-	xvmx_set_state(v, XVMX_RUNNING);
-	return 0;
-}
-
-/*
- * `step`: phase 0 arms the monitor trap flag (SDM 25.5.2) and lets the
- * vCPU run; the command is postponed until the MTF exit (or another exit)
- * ends the step, then phase 1 undoes the one-step mapping. MTF is only
- * set for that entry (xvmx_prepare_entry), never in the saved controls.
- */
-static int ctl_step(struct xvmx_vcpu *v, struct xvmx_cmd *c,
-		    struct xvmx_ctl_req *req)
-{
-	int err;
-
-	if (c->off == 0) {
-		if (v->state != XVMX_READY || (v->onentry & XE_STEP))
-			return -EBUSY;
-		if (req->stepmap) {
-			err = xvmx_mem_step_map(&v->mem, req->stepmap,
-						&v->stepsave);
-			if (err)
-				return err;
-			v->stepmapped = true;
-			v->onentry |= XE_FLUSH_EPT;
-		}
-		v->got &= ~(XG_STEP | XG_STEPERR | XG_EXIT);
-		v->onentry |= XE_STEP;
-		c->off = 1;
-		xvmx_set_state(v, XVMX_RUNNING);
-		return -EAGAIN;
-	}
-	if (!(v->got & XG_STEP) && v->state == XVMX_RUNNING)
-		return -EAGAIN;
-	if (v->stepmapped) {
-		xvmx_mem_step_unmap(&v->mem, &v->stepsave);
-		v->stepmapped = false;
-		v->onentry |= XE_FLUSH_EPT;
-	}
-	v->onentry &= ~XE_STEP;
-	err = (v->got & XG_STEPERR) || !(v->got & XG_STEP) ? -EIO : 0;
-	v->got &= ~(XG_STEP | XG_STEPERR);
-	if (v->state == XVMX_DEAD)
-		err = -EIO;
-	return err;
-}
-
-int xvmx_cmd_ctl(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	struct xvmx_ctl_req *req = c->arg;
-	const struct xvmx_ctl *ctl = req->ctl;
-	int err = check_alive(v);
-
-	if (err)
-		return err;
-	switch (ctl->cmd) {
-	case XCTL_GO:
-		return ctl_go(v, ctl);
-	case XCTL_STOP:
-		if (v->state != XVMX_READY && v->state != XVMX_RUNNING)
-			return -EBUSY;
-		if (v->onentry & XE_STEP)
-			return -EBUSY;
-		xvmx_set_state(v, XVMX_READY);
-		xvmx_cmdq_wake_postponed(v);
-		return 0;
-	case XCTL_STEP:
-		return ctl_step(v, c, req);
-	case XCTL_EXC:
-		if (v->onentry & XE_POSTEX)
-			return -EBUSY;
-		v->exc = ctl->ev;
-		v->onentry |= XE_POSTEX;
-		return 0;
-	case XCTL_IRQ:
-		if (ctl->has_ev) {
-			v->irq = ctl->ev;
-			v->onentry |= XE_POSTIRQ;
-		} else {
-			v->onentry &= ~XE_POSTIRQ;
-		}
-		return 0;
-	case XCTL_EXTRAP:
-		v->extrap = ctl->bitmap;
-		vmcs_write32(v, EXCEPTION_BITMAP, v->extrap);
-		return xvmx_check_vmcs(v) ? 0 : -EIO;
-	default:
-		return -EINVAL;
-	}
-}
-
-/* ------------------------------------------------------------- wait */
-
-int xvmx_cmd_wait(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	int err = check_alive(v);
-
-	if (err)
-		return err;
-	if (v->got & XG_IRQACK) {
-		v->got &= ~XG_IRQACK;
-		return xvmx_print_ack(c->arg, c->len,
-				      v->irqack.info & INTR_INFO_VECTOR_MASK);
-	}
-	if (v->got & XG_EXIT) {
-		v->got &= ~XG_EXIT;
-		return xvmx_print_exit(c->arg, c->len, &v->exit);
-	}
-	return -EAGAIN;
-}
-
-/* ------------------------------------------------------------- fpregs */
-
-int xvmx_cmd_getfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	size_t size = xvmx_caps.xsave_size, n;
-	int err = check_alive(v);
-
-	if (err)
-		return err;
-	if (c->off < 0)
-		return -EINVAL;
-	if (c->off >= size)
-		return 0;
-	n = min_t(size_t, c->len, size - c->off);
-	memcpy(c->arg, (u8 *)v->fpu + c->off, n);
-	return n;
-}
+/* ------------------------------------------------------------- FPU image */
 
 /* Where things are in the XSAVE standard-format image (SDM 13.4) */
 #define FX_MXCSR	offsetof(struct fxregs_state, mxcsr)
@@ -431,71 +268,35 @@ static u64 fpu_written_components(size_t off, size_t n)
 	return bv;
 }
 
-/* Writes past the end are cut, not an error (SPEC "fpregs"). */
-int xvmx_cmd_setfpregs(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+long xvmx_fpu_read(struct xvmx_vcpu *v, void *buf, size_t len, loff_t off)
 {
 	size_t size = xvmx_caps.xsave_size, n;
-	int err = check_alive(v);
 
-	if (err)
-		return err;
-	if (v->state == XVMX_RUNNING)
-		return -EBUSY;
-	if (c->off < 0)
+	if (off < 0)
 		return -EINVAL;
-	if (c->off >= size)
+	if (off >= size)
 		return 0;
-	n = min_t(size_t, c->len, size - c->off);
-	memcpy((u8 *)v->fpu + c->off, c->arg, n);
-	/* a write of XSTATE_BV itself says what to load */
-	if (c->off >= FX_XSTATE_BV + sizeof(u64) || c->off + n <= FX_XSTATE_BV)
-		*(u64 *)((u8 *)v->fpu + 512) |=
-			fpu_written_components(c->off, n);
-	fpu_sanitize(v);
+	n = min_t(size_t, len, size - off);
+	memcpy(buf, (u8 *)v->fpu + off, n);
 	return n;
 }
 
-/* ------------------------------------------------------------- map */
-
-int xvmx_cmd_map_commit(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+/* Writes past the end are cut, not an error (SPEC "fpregs"). */
+long xvmx_fpu_write(struct xvmx_vcpu *v, const void *buf, size_t len,
+		    loff_t off)
 {
-	int ret = check_alive(v);
+	size_t size = xvmx_caps.xsave_size, n;
 
-	if (ret)
-		return ret;
-	ret = xvmx_map_commit(&v->mem, c->arg);
-	if (ret > 0)
-		v->onentry |= XE_FLUSH_EPT;
-	return ret < 0 ? ret : 0;
-}
-
-int xvmx_cmd_map_clear(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	int err = check_alive(v);
-
-	if (err)
-		return err;
-	if (xvmx_mem_clear(&v->mem))
-		v->onentry |= XE_FLUSH_EPT;
-	return 0;
-}
-
-int xvmx_cmd_map_print(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	int err = check_alive(v);
-
-	if (err)
-		return err;
-	return xvmx_mem_print(&v->mem, c->arg, c->len);
-}
-
-/* ------------------------------------------------------------- stats */
-
-int xvmx_cmd_stats(struct xvmx_vcpu *v, struct xvmx_cmd *c)
-{
-	int err = check_alive(v);
-
-	if (err)
-		return err;
-	return xvmx_print_stats(c->arg, c->len, v->stats);
+	if (off < 0)
+		return -EINVAL;
+	if (off >= size)
+		return 0;
+	n = min_t(size_t, len, size - off);
+	memcpy((u8 *)v->fpu + off, buf, n);
+	/* a write of XSTATE_BV itself says what to load */
+	if (off >= FX_XSTATE_BV + sizeof(u64) || off + n <= FX_XSTATE_BV)
+		((struct xregs_state *)v->fpu)->header.xfeatures |=
+			fpu_written_components(off, n);
+	fpu_sanitize(v);
+	return n;
 }

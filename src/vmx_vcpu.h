@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xvmx module internals: the vCPU, the command queue and the VMX
- * instruction wrappers shared by vmx_core.c, vmx_cmdq.c and vmx_files.c.
+ * xvmx vCPU: the state of the one virtual CPU, and the core's interface to
+ * the command queue above it (vmx_cmdq.c). The core is vmx_core.c (VMX,
+ * the VMCS, the run loop), vmx_exits.c (exit handlers), vmx_regs.c (guest
+ * registers and FPU image), vmx_commands.c (what the kthread does for each
+ * request) and vmx_ept.c (guest memory). It calls nothing above it: the
+ * queue learns of events through v->requests.
+ *
+ * The head of vmx_core.c says which contexts exist and what each may
+ * touch; the xvmx_assert_*() helpers below check them on debug kernels.
  */
-#ifndef XVMX_H
-#define XVMX_H
+#ifndef XVMX_VMX_VCPU_H
+#define XVMX_VMX_VCPU_H
 
 #include <linux/types.h>
+#include <linux/bitops.h>
+#include <linux/bug.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/mutex.h>
@@ -44,6 +54,8 @@ struct xvmx_caps {
 	u32 xfeat_off[64], xfeat_size[64];	/* standard format, CPUID.0xd */
 };
 
+extern struct xvmx_caps xvmx_caps;
+
 /* Pending work for the next VM entry (the seed's "onentry"). */
 #define XE_FLUSH_EPT	BIT(0)
 #define XE_FLUSH_VPID	BIT(1)
@@ -57,16 +69,23 @@ struct xvmx_caps {
 #define XG_STEP		BIT(2)
 #define XG_STEPERR	BIT(3)
 
-struct xvmx_cmd;
+/*
+ * Bits of v->requests, KVM's vcpu->requests: how the queue and the run
+ * loop tell each other things without calling each other. Either makes
+ * the run loop leave the guest at its next check.
+ */
+/* a command is queued (vmx_cmdq.c sets it) */
+#define XVMX_REQ_CMD	0
+/* an exit, ack or state change (the core sets it): postponed run again */
+#define XVMX_REQ_EVENT	1
 
-/* A parsed ctl command and what the writer prepared for it. */
-struct xvmx_ctl_req {
-	const struct xvmx_ctl *ctl;
-	struct xvmx_map_batch *stepmap;	/* `step -map`, or NULL */
-};
+static inline void xvmx_make_request(unsigned long *requests, int req)
+{
+	set_bit(req, requests);
+}
 
+/* The command queue's lists; vmx_cmdq.c owns them. */
 struct xvmx_cmdq {
-	spinlock_t lock;
 	struct list_head queue;		/* submitted, not yet run */
 	struct list_head postponed;	/* ran, asked to run again later */
 	wait_queue_head_t kwq;		/* the kthread sleeps here */
@@ -75,23 +94,30 @@ struct xvmx_cmdq {
 
 struct xvmx_vcpu {
 	int cpu;			/* the owned CPU */
-	struct task_struct *thread;
+	struct task_struct *thread;	/* the vCPU kthread, while active */
+
+	/* Life cycle (vmx_cmdq.c), in the callers' context. */
 	struct mutex life;		/* serialises init and quit */
 	struct completion init_done;	/* the kthread finished `init` */
 	int init_err;
 	bool quit_done;			/* the kthread ran `quit` */
 
-	/* Under cmdq.lock: read by status and poll without the kthread. */
+	/*
+	 * Under lock: the queue's lists and what status, wait and poll read
+	 * without the kthread.
+	 */
+	spinlock_t lock;
 	enum xvmx_state state;
 	char errstr[XVMX_ERRMAX];
 	u32 got;
 	wait_queue_head_t pollwq;
-
 	struct xvmx_cmdq cmdq;
+	unsigned long requests;		/* XVMX_REQ_*, atomic bit ops */
 
 	/* Owned by the kthread from here on. */
 	void *vmxon_region;
 	void *vmcs;
+	bool vmcs_loaded;		/* inside xvmx_vmcs_load()/_put() */
 	bool launched;
 	bool vmx_on;
 	int vmcs_error;			/* first failed VMREAD/VMWRITE: */
@@ -117,24 +143,51 @@ struct xvmx_vcpu {
 	u64 host_cr3, host_cr4, host_fs_base;
 };
 
-extern struct xvmx_vcpu xvmx_vcpu;
-extern struct xvmx_caps xvmx_caps;
+/* --------------------------------------------------- context assertions */
 
 /*
- * Context assertions (see the head of vmx_core.c). On kernels with lockdep
- * (the rig's debug kernel) they check; elsewhere they compile to nothing.
+ * See the head of vmx_core.c. They check on kernels with lockdep (the
+ * rig's debug kernel) and cost nothing elsewhere, like lockdep's own.
  */
-#define xvmx_assert_vmcs(v)	do { } while (0)
+#define XVMX_CHECK_CONTEXT	IS_ENABLED(CONFIG_LOCKDEP)
 
-int xvmx_vmenter(struct xvmx_gprs *regs, unsigned long launched);
-void xvmx_vmexit(void);
+/* kthread: the vCPU thread, on the owned CPU. */
+static inline void xvmx_assert_kthread(const struct xvmx_vcpu *v)
+{
+	if (XVMX_CHECK_CONTEXT)
+		WARN_ON_ONCE(current != v->thread ||
+			     raw_smp_processor_id() != v->cpu);
+}
 
-/* ---------------------------------------------------------- command queue */
+/* vmcs: the kthread inside a VMCS window, preemption off. */
+static inline void xvmx_assert_vmcs(const struct xvmx_vcpu *v)
+{
+	lockdep_assert_preemption_disabled();
+	if (XVMX_CHECK_CONTEXT)
+		WARN_ON_ONCE(current != v->thread || !v->vmcs_loaded);
+}
+
+/* guest: the entry/exit path, interrupts off. */
+static inline void xvmx_assert_guest(const struct xvmx_vcpu *v)
+{
+	lockdep_assert_irqs_disabled();
+	xvmx_assert_vmcs(v);
+}
+
+/* ----------------------------------------------- the core's interface */
+
+/* A ctl command parsed by the text layer and what the writer prepared. */
+struct xvmx_ctl_req {
+	const struct xvmx_ctl *ctl;
+	struct xvmx_map_batch *stepmap;	/* `step -map`, or NULL */
+};
+
+struct xvmx_cmd;
 
 /*
- * A command runs on the vCPU kthread between VM exits. ->fn returns a
- * value >= 0 or -errno to complete the command, or -EAGAIN to be run again
- * after the next event (exit, ack, state change): that is "postponed".
+ * A command runs on the vCPU kthread between VM exits (kthread context).
+ * It returns a value >= 0 or -errno to complete, or -EAGAIN to be run
+ * again after the next event (exit, ack, state change): "postponed".
  */
 typedef int (*xvmx_cmd_fn)(struct xvmx_vcpu *v, struct xvmx_cmd *c);
 
@@ -146,6 +199,7 @@ enum xvmx_cmd_state {
 	XCMD_DONE,
 };
 
+/* One request to the kthread; the queue carries it, a command runs it. */
 struct xvmx_cmd {
 	struct list_head node;
 	xvmx_cmd_fn fn;
@@ -156,34 +210,56 @@ struct xvmx_cmd {
 	void *arg;
 	size_t len;
 	loff_t off;
-	const char *err;	/* reason for a failure, for the log of tests */
 };
 
-void xvmx_cmdq_init(struct xvmx_cmdq *q);
-int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c, xvmx_cmd_fn fn,
-		    void *arg);
-int xvmx_cmd_submit_uninterruptible(struct xvmx_vcpu *v, struct xvmx_cmd *c,
-				    xvmx_cmd_fn fn, void *arg);
-void xvmx_cmdq_run(struct xvmx_vcpu *v);
-void xvmx_cmdq_wake_postponed(struct xvmx_vcpu *v);
-bool xvmx_cmdq_pending(struct xvmx_vcpu *v);
-void xvmx_cmdq_fail_all(struct xvmx_vcpu *v, int err);
-void xvmx_cmdq_set_accepting(struct xvmx_vcpu *v, bool on);
-void xvmx_kick(struct xvmx_vcpu *v);
+/* vmx_core.c, at module load (any context): NULL, or why xvmx cannot run. */
+const char *xvmx_probe(void);
 
-/* ---------------------------------------------------------------- core */
+/* vmx_core.c, kthread: VMX on, VMCS built (may sleep); VMX off again. */
+int xvmx_hw_enable(struct xvmx_vcpu *v);
+void xvmx_hw_disable(struct xvmx_vcpu *v);
 
-int xvmx_init_vcpu(struct xvmx_vcpu *v);
-int xvmx_quit_vcpu(struct xvmx_vcpu *v);
+/*
+ * vmx_core.c, kthread, state running: run the guest until an exit is
+ * reported, the vCPU dies, a request comes or Linux wants the CPU.
+ */
+void xvmx_run(struct xvmx_vcpu *v);
+
+/*
+ * vmx_core.c, kthread: a VMCS window. Preemption goes off and the vCPU's
+ * VMCS is made current on this CPU; _put() undoes both.
+ */
+void xvmx_vmcs_load(struct xvmx_vcpu *v);
+void xvmx_vmcs_put(struct xvmx_vcpu *v);
+
+/* vmx_core.c: state changes (kthread, or life cycle with the kthread gone) */
 void xvmx_set_state(struct xvmx_vcpu *v, enum xvmx_state st);
+void xvmx_notify(struct xvmx_vcpu *v, u32 got, bool ready);
 void xvmx_die(struct xvmx_vcpu *v, const char *fmt, ...) __printf(2, 3);
 bool xvmx_check_vmcs(struct xvmx_vcpu *v);
+
 u64 xvmx_cr0_forced(void);
 u64 xvmx_cr0_host_owned(void);
 u64 xvmx_cr4_forced(void);
 u64 xvmx_cr4_host_owned(void);
 
-/* Commands (run on the kthread) */
+/*
+ * vmx_exits.c, vmcs context: handle one exit (true: the run ends); arm a
+ * step without the monitor trap flag. Kthread: after a run, release the
+ * page of a `step -map` that ended.
+ */
+bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason);
+void xvmx_step_tf_arm(struct xvmx_vcpu *v);
+void xvmx_step_unmap(struct xvmx_vcpu *v);
+
+/* vmx_regs.c, vmcs context: the register table and the FPU image. */
+int xvmx_regs_print(struct xvmx_vcpu *v, char *buf, size_t size);
+int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs);
+long xvmx_fpu_read(struct xvmx_vcpu *v, void *buf, size_t len, loff_t off);
+long xvmx_fpu_write(struct xvmx_vcpu *v, const void *buf, size_t len,
+		    loff_t off);
+
+/* vmx_commands.c: the commands, one per request of vmx_cmdq.c's backend */
 int xvmx_cmd_getregs(struct xvmx_vcpu *v, struct xvmx_cmd *c);
 int xvmx_cmd_setregs(struct xvmx_vcpu *v, struct xvmx_cmd *c);
 int xvmx_cmd_ctl(struct xvmx_vcpu *v, struct xvmx_cmd *c);
@@ -195,9 +271,4 @@ int xvmx_cmd_map_clear(struct xvmx_vcpu *v, struct xvmx_cmd *c);
 int xvmx_cmd_map_print(struct xvmx_vcpu *v, struct xvmx_cmd *c);
 int xvmx_cmd_stats(struct xvmx_vcpu *v, struct xvmx_cmd *c);
 
-/* ---------------------------------------------------------------- files */
-
-int xvmx_files_init(void);
-void xvmx_files_exit(void);
-
-#endif /* XVMX_H */
+#endif /* XVMX_VMX_VCPU_H */

@@ -23,7 +23,7 @@ check() { # check DESC WANT-RC CMD...
 }
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-echo "1..13"
+echo "1..16"
 check "no command" 2 "$v"
 check "unknown command" 2 "$v" -r "$root" bogus
 check "unknown option" 2 "$v" -x status
@@ -36,6 +36,22 @@ check "exc without argument" 2 "$v" -r "$root" exc
 check "wait with bad count" 2 "$v" -r "$root" wait -n zero
 check "run without guest" 2 "$v" -r "$root" run
 check "--help" 0 "$v" --help
+check "exits with a bad option" 2 "$v" exits --bogus
+n=$((n + 1))
+if [ "$("$v" exits --kernel | head -n 1)" = extirq ] &&
+	"$v" exits | grep -qx '30 io wait'; then
+	echo "ok $n - exits: the table (io on wait, extirq in the kernel)"
+else
+	echo "not ok $n - exits: the table (io on wait, extirq in the kernel)"
+	fail=$((fail + 1))
+fi
+n=$((n + 1))
+if [ "$("$v" exits | wc -l)" = 62 ]; then
+	echo "ok $n - exits: 62 named reasons (0-64 but 35, 38, 42)"
+else
+	echo "not ok $n - exits: 62 named reasons (0-64 but 35, 38, 42)"
+	fail=$((fail + 1))
+fi
 n=$((n + 1))
 if groff -ww -z -man "$here/vmxctl.1" 2>/dev/null; then
 	echo "ok $n - vmxctl.1 renders without warnings"

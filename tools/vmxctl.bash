@@ -3,7 +3,7 @@
 _vmxctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} i cmd=
-	local cmds="init quit go stop step exc irq extrap status stats regs map wait fpregs run"
+	local cmds="init quit go stop step exc irq extrap status stats regs map wait exits fpregs run"
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		-r) ((i++)) ;;
@@ -24,6 +24,7 @@ _vmxctl()
 		mapfile -t COMPREPLY < <(compgen -W "$regs" -- "$cur") ;;
 	map) mapfile -t COMPREPLY < <(compgen -W "add clear" -- "$cur") ;;
 	wait) mapfile -t COMPREPLY < <(compgen -W "-n --follow" -- "$cur") ;;
+	exits) mapfile -t COMPREPLY < <(compgen -W "--kernel --rst" -- "$cur") ;;
 	fpregs) mapfile -t COMPREPLY < <(compgen -W "--dump --load" -- "$cur") ;;
 	run) mapfile -t COMPREPLY < <(compgen -f -W "-m -l -e -s --real --protected --long --trace --timeout" -- "$cur") ;;
 	esac

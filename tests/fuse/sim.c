@@ -596,6 +596,91 @@ static int sb_quit(const struct xvmx_backend *be)
 	return 0;
 }
 
+/*
+ * One handler per ctl command of the text layer's table, indexed like it
+ * (the module's are in src/vmx_commands.c); init and quit are the
+ * backend's life cycle and never come here. Called with s->lock held.
+ */
+typedef int (*sim_ctl_fn)(struct sim *s, const struct xvmx_ctl *ctl,
+			  const char **err);
+
+static int sim_go(struct sim *s, const struct xvmx_ctl *ctl,
+		  const char **err)
+{
+	if (s->state != XVMX_READY)
+		return -EBUSY;
+	regs_apply(s, &ctl->go);
+	s->got &= ~SIM_GOT_EXIT;
+	s->exc_pending = false;	/* delivered at this entry */
+	s->state = XVMX_RUNNING;
+	run(s);
+	notify(s);
+	return 0;
+}
+
+static int sim_stop(struct sim *s, const struct xvmx_ctl *ctl,
+		    const char **err)
+{
+	if (s->state != XVMX_READY && s->state != XVMX_RUNNING)
+		return -EBUSY;
+	s->state = XVMX_READY;
+	return 0;
+}
+
+static int sim_step(struct sim *s, const struct xvmx_ctl *ctl,
+		    const char **err)
+{
+	int ret;
+
+	if (s->state != XVMX_READY)
+		return -EBUSY;
+	if (ctl->step.map) {
+		ret = seg_check(&ctl->step.line, err);
+		if (ret)
+			return ret;
+	}
+	s->got &= ~SIM_GOT_EXIT;
+	s->exc_pending = false;
+	ret = step(s);
+	notify(s);
+	return ret;
+}
+
+static int sim_exc(struct sim *s, const struct xvmx_ctl *ctl,
+		   const char **err)
+{
+	if (s->exc_pending)
+		return -EBUSY;
+	s->exc = ctl->ev;
+	s->exc_pending = true;
+	return 0;
+}
+
+static int sim_irq(struct sim *s, const struct xvmx_ctl *ctl,
+		   const char **err)
+{
+	s->irq_pending = ctl->has_ev;
+	if (ctl->has_ev)
+		s->irq = ctl->ev;
+	return 0;
+}
+
+static int sim_extrap(struct sim *s, const struct xvmx_ctl *ctl,
+		      const char **err)
+{
+	s->extrap = ctl->bitmap;
+	return 0;
+}
+
+static const sim_ctl_fn sim_ctl_fns[XCTL_NR] = {
+	[XCTL_GO]	= sim_go,
+	[XCTL_STOP]	= sim_stop,
+	[XCTL_STEP]	= sim_step,
+	[XCTL_EXC]	= sim_exc,
+	[XCTL_IRQ]	= sim_irq,
+	[XCTL_EXTRAP]	= sim_extrap,
+};
+
 static int ctl_locked(struct sim *s, const struct xvmx_ctl *ctl,
 		      const char **err)
 {
@@ -603,52 +688,9 @@ static int ctl_locked(struct sim *s, const struct xvmx_ctl *ctl,
 
 	if (ret)
 		return ret;
-	switch (ctl->cmd) {
-	case XCTL_GO:
-		if (s->state != XVMX_READY)
-			return -EBUSY;
-		regs_apply(s, &ctl->go);
-		s->got &= ~SIM_GOT_EXIT;
-		s->exc_pending = false;	/* delivered at this entry */
-		s->state = XVMX_RUNNING;
-		run(s);
-		notify(s);
-		return 0;
-	case XCTL_STOP:
-		if (s->state != XVMX_READY && s->state != XVMX_RUNNING)
-			return -EBUSY;
-		s->state = XVMX_READY;
-		return 0;
-	case XCTL_STEP:
-		if (s->state != XVMX_READY)
-			return -EBUSY;
-		if (ctl->step.map) {
-			ret = seg_check(&ctl->step.line, err);
-			if (ret)
-				return ret;
-		}
-		s->got &= ~SIM_GOT_EXIT;
-		s->exc_pending = false;
-		ret = step(s);
-		notify(s);
-		return ret;
-	case XCTL_EXC:
-		if (s->exc_pending)
-			return -EBUSY;
-		s->exc = ctl->ev;
-		s->exc_pending = true;
-		return 0;
-	case XCTL_IRQ:
-		s->irq_pending = ctl->has_ev;
-		if (ctl->has_ev)
-			s->irq = ctl->ev;
-		return 0;
-	case XCTL_EXTRAP:
-		s->extrap = ctl->bitmap;
-		return 0;
-	default:
+	if ((unsigned int)ctl->cmd >= XCTL_NR || !sim_ctl_fns[ctl->cmd])
 		return -EINVAL;
-	}
+	return sim_ctl_fns[ctl->cmd](s, ctl, err);
 }
 
 static int sb_ctl(const struct xvmx_backend *be, const struct xvmx_ctl *ctl,

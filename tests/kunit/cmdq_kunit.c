@@ -8,6 +8,7 @@
 #include <linux/kthread.h>
 #include <linux/delay.h>
 #include "vmx_vcpu.h"
+#include "vmx_cmdq.h"
 
 static struct xvmx_vcpu tv;		/* a vCPU that never runs a guest */
 static int order[8], norder;
@@ -70,7 +71,7 @@ static int cmdq_init(struct kunit *test)
 	memset(&tv, 0, sizeof(tv));
 	tv.state = XVMX_READY;
 	init_waitqueue_head(&tv.pollwq);
-	xvmx_cmdq_init(&tv.cmdq);
+	xvmx_cmdq_init(&tv);
 	xvmx_cmdq_set_accepting(&tv, true);
 	norder = 0;
 	release_postponed = false;
@@ -97,9 +98,11 @@ static void cmdq_test_fifo(struct kunit *test)
 		start_submit(&s[i], fn_record, 10 + i);
 		/* queued in this order before anything runs */
 		while (!xvmx_cmdq_pending(&tv) && i == 0)
-			msleep(1);
+			usleep_range(1000, 2000);
 		msleep(20);
 	}
+	/* the run loop leaves the guest for a queued command */
+	KUNIT_EXPECT_TRUE(test, test_bit(XVMX_REQ_CMD, &tv.requests));
 	r = kthread_run(runner, NULL, "cmdq-runner");
 	for (i = 0; i < 3; i++) {
 		KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s[i].done,
@@ -107,6 +110,8 @@ static void cmdq_test_fifo(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, s[i].ret, 10 + i);
 	}
 	kthread_stop(r);
+	/* and stops doing so once the queue is drained */
+	KUNIT_EXPECT_FALSE(test, test_bit(XVMX_REQ_CMD, &tv.requests));
 	KUNIT_ASSERT_EQ(test, norder, 3);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, order[i], 10 + i);
@@ -124,7 +129,8 @@ static void cmdq_test_postpone(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, completion_done(&s.done));
 	KUNIT_EXPECT_FALSE(test, xvmx_cmdq_pending(&tv));
 	WRITE_ONCE(release_postponed, true);
-	xvmx_cmdq_wake_postponed(&tv);
+	/* what the core does on an exit, ack or state change */
+	xvmx_make_request(&tv.requests, XVMX_REQ_EVENT);
 	wake_up(&tv.cmdq.kwq);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s.done, 5 * HZ), 0);
 	KUNIT_EXPECT_EQ(test, s.ret, 42);

@@ -43,7 +43,7 @@ static ssize_t fire_write(struct file *f, const char __user *ubuf,
 	atomic_set(&armed, cpu);
 	apic->send_IPI(cpu, NMI_VECTOR);
 	for (i = 0; i < 1000 && atomic_read(&armed) != -1; i++)
-		msleep(1);
+		usleep_range(1000, 2000);
 	if (atomic_read(&armed) != -1) {
 		atomic_set(&armed, -1);
 		return -ETIMEDOUT;

@@ -31,8 +31,8 @@ START_TEST(ctl_plain_commands)
 			ck_assert_int_eq(c.step.map, false);
 	}
 	for (i = 0; i < XCTL_NR; i++)
-		ck_assert_ptr_nonnull(xvmx_ctl_names[i]);
-	ck_assert_str_eq(xvmx_ctl_names[XCTL_EXTRAP], "extrap");
+		ck_assert_ptr_nonnull(xvmx_ctls[i].name);
+	ck_assert_str_eq(xvmx_ctls[XCTL_EXTRAP].name, "extrap");
 }
 END_TEST
 

@@ -193,6 +193,42 @@ START_TEST(regs_table_kinds)
 }
 END_TEST
 
+/*
+ * The module reads and writes XREG_VMCS registers with vmcs_read_any():
+ * their size must be the width the field's encoding gives (bits 14:13,
+ * SDM 25.11.2), the size of natural-width fields 8 (64-bit host), and no
+ * register may name the high half of a 64-bit field.
+ */
+START_TEST(regs_table_vmcs_widths)
+{
+	unsigned int i;
+
+	for (i = 0; i < xvmx_nregs; i++) {
+		const struct xvmx_reg *r = &xvmx_regs[i];
+		unsigned int want;
+
+		if (r->kind != XREG_VMCS)
+			continue;
+		switch (VMCS_FIELD_WIDTH(r->field)) {
+		case VMCS_WIDTH_16:
+			want = 2;
+			break;
+		case VMCS_WIDTH_32:
+			want = 4;
+			break;
+		default:
+			want = 8;
+			break;
+		}
+		ck_assert_msg(r->size == want, "%s: size %u, field %#x wants %u",
+			      r->name, r->size, r->field, want);
+		ck_assert_msg(VMCS_FIELD_WIDTH(r->field) != VMCS_WIDTH_64 ||
+			      !(r->field & 1), "%s: high half of a field",
+			      r->name);
+	}
+}
+END_TEST
+
 START_TEST(regs_lookup)
 {
 	ck_assert_int_eq(xvmx_reg_lookup("pc", 2), 0);
@@ -451,6 +487,7 @@ Suite *regs_suite(void)
 
 	tcase_add_test(tc, regs_table_order);
 	tcase_add_test(tc, regs_table_kinds);
+	tcase_add_test(tc, regs_table_vmcs_widths);
 	tcase_add_test(tc, regs_lookup);
 	suite_add_tcase(s, tc);
 

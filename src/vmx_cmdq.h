@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xvmx command queue: the vCPU as the layers above the core see it.
+ *
+ * The front ends (debugfs in vmx_files.c, 9P in vmx_9p.c) serve the file
+ * layer (lib/xvmx_files.c) over the backend this queue offers; each
+ * backend call queues a command to the vCPU kthread and sleeps, or runs
+ * the life cycle (init, quit) in the caller's context. Module init
+ * (vmx_main.c) creates the vCPU and hands the backend to the front ends.
+ * Nothing here is called from the core.
+ */
+#ifndef XVMX_VMX_CMDQ_H
+#define XVMX_VMX_CMDQ_H
+
+#include <linux/wait.h>
+
+struct xvmx_vcpu;
+struct xvmx_backend;
+
+/* Module init and exit (process context). */
+struct xvmx_vcpu *xvmx_vcpu_create(int cpu);
+void xvmx_vcpu_destroy(struct xvmx_vcpu *v);	/* quits a live vCPU first */
+
+/* A vCPU lives (init done, quit not): the owned CPU must stay online. */
+bool xvmx_vcpu_alive(struct xvmx_vcpu *v);
+
+/* The file layer's backend over @v (struct xvmx_backend, xvmx_files.h). */
+void xvmx_cmdq_backend_init(struct xvmx_backend *be, struct xvmx_vcpu *v);
+
+/* Where poll waits for `wait` lines of @be's vCPU. */
+wait_queue_head_t *xvmx_cmdq_pollwq(const struct xvmx_backend *be);
+
+/*
+ * The queue itself, for vmx_cmdq.c and its KUnit suite: submit @fn(@arg)
+ * to the kthread and sleep until it completes (-ERESTARTSYS when a signal
+ * abandons it first); run every queued command (on the kthread).
+ */
+struct xvmx_cmd;
+void xvmx_cmdq_init(struct xvmx_vcpu *v);
+int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c,
+		    int (*fn)(struct xvmx_vcpu *v, struct xvmx_cmd *c),
+		    void *arg);
+void xvmx_cmdq_run(struct xvmx_vcpu *v);
+bool xvmx_cmdq_pending(struct xvmx_vcpu *v);
+void xvmx_cmdq_fail_all(struct xvmx_vcpu *v, int err);
+void xvmx_cmdq_set_accepting(struct xvmx_vcpu *v, bool on);
+
+#endif /* XVMX_VMX_CMDQ_H */

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmx exits: what happens after each VM exit, as a table of handlers
+ * indexed by the basic exit reason, built from the one exit table of
+ * include/xvmx_exits.h; and the steps, which end in exits too.
+ *
+ * Every handler keeps one contract. It runs in vmcs context right after
+ * the exit, with interrupts on again (an external interrupt that caused
+ * the exit has been taken by Linux, an NMI handed back to it), the exit's
+ * VMCS fields still valid, the guest's events requeued. It returns:
+ *
+ *   XVMX_EXIT_RESUME  handled in the kernel: the guest is entered again
+ *                     (unless a request or need_resched() ends the run);
+ *   XVMX_EXIT_REPORT  the exit goes to `wait` readers: its line is taken,
+ *                     the run ends and the vCPU is ready;
+ *   XVMX_EXIT_STOP    the run ends with nothing to report (a step ended,
+ *                     the vCPU died).
+ */
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <asm/debugreg.h>
+#include <asm/trapnr.h>
+#include "vmx_ops.h"
+
+enum xvmx_exit_action {
+	XVMX_EXIT_RESUME,
+	XVMX_EXIT_REPORT,
+	XVMX_EXIT_STOP,
+};
+
+typedef enum xvmx_exit_action (*xvmx_exit_handler)(struct xvmx_vcpu *v,
+						   u32 reason);
+
+static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
+{
+	struct xvmx_exit *e = &v->exit;
+	u16 basic = EXIT_REASON_BASIC(reason);
+
+	memset(e, 0, sizeof(*e));
+	e->reason = reason;
+	e->qual = vmcs_readl(v, EXIT_QUALIFICATION);
+	e->pc = vmcs_readl(v, GUEST_RIP);
+	e->sp = vmcs_readl(v, GUEST_RSP);
+	e->ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
+	e->iinfo = vmcs_read32(v, VMX_INSTRUCTION_INFO);
+	e->intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
+	if (e->intinfo & INTR_INFO_HAS_ERROR_CODE)
+		e->intcode = vmcs_read32(v, VM_EXIT_INTR_ERROR_CODE);
+	if (basic == EXIT_REASON_EPT_VIOLATION ||
+	    basic == EXIT_REASON_EPT_MISCONFIG) {
+		e->pa = vmcs_read64(v, GUEST_PHYSICAL_ADDRESS);
+		if (e->qual & EPT_QUAL_GLA_VALID)
+			e->va = vmcs_readl(v, GUEST_LINEAR_ADDRESS);
+	}
+	e->ax = v->gprs.r[XGPR_AX];
+}
+
+/*
+ * An event that was being delivered when the exit happened (SDM 27.2.4)
+ * goes back into the entry fields, or it would be lost.
+ */
+static void xvmx_requeue_idt_vectoring(struct xvmx_vcpu *v)
+{
+	u32 info = vmcs_read32(v, IDT_VECTORING_INFO_FIELD);
+	u32 type;
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	type = info & INTR_INFO_TYPE_MASK;
+	v->exc.info = info & ~INTR_INFO_NMI_UNBLOCK_IRET;
+	v->exc.code = (info & INTR_INFO_HAS_ERROR_CODE) ?
+		vmcs_read32(v, IDT_VECTORING_ERROR_CODE) : 0;
+	v->exc.ilen = 0;
+	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
+	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		v->exc.ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
+	v->onentry |= XE_POSTEX;
+}
+
+/*
+ * Single-stepping without the monitor trap flag (Bochs' Skylake-X has
+ * none): set RFLAGS.TF for the entry and intercept #DB; the single-step
+ * trap after one instruction exits as #DB with DR6.BS in the exit
+ * qualification (SDM 27.2.1). xvmx_step_tf_disarm() puts RFLAGS, the
+ * exception bitmap and the pending debug exceptions back.
+ */
+void xvmx_step_tf_arm(struct xvmx_vcpu *v)
+{
+	u64 fl = vmcs_readl(v, GUEST_RFLAGS);
+
+	if (!(fl & X86_EFLAGS_TF)) {
+		vmcs_writel(v, GUEST_RFLAGS, fl | X86_EFLAGS_TF);
+		v->step_tf = true;
+	}
+	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap | BIT(X86_TRAP_DB));
+}
+
+static void xvmx_step_tf_disarm(struct xvmx_vcpu *v)
+{
+	if (v->step_tf) {
+		vmcs_clear_bitsl(v, GUEST_RFLAGS, X86_EFLAGS_TF);
+		v->step_tf = false;
+	}
+	/* an instruction that exited left the trap pending (SDM 27.3.4) */
+	vmcs_clear_bitsl(v, GUEST_PENDING_DBG_EXCEPTIONS, DR_STEP);
+	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap);
+}
+
+/*
+ * A step is over (its trap or another exit). This runs inside xvmx_run()
+ * with preemption off, and the one-step page needs mem->lock (a mutex),
+ * so xvmx_step_unmap() releases it once the run loop is left: every exit
+ * that ends a step also ends the run, so the guest never enters again
+ * with the page still mapped.
+ */
+static void xvmx_step_end(struct xvmx_vcpu *v)
+{
+	v->onentry &= ~XE_STEP;
+}
+
+/*
+ * After a run: the page of a step that ended goes away here, on the
+ * kthread, even if the `step` writer was interrupted and nobody runs the
+ * command's second half.
+ */
+void xvmx_step_unmap(struct xvmx_vcpu *v)
+{
+	if (v->stepmapped && !(v->onentry & XE_STEP)) {
+		xvmx_mem_step_unmap(&v->mem, &v->stepsave);
+		v->stepmapped = false;
+		v->onentry |= XE_FLUSH_EPT;
+	}
+}
+
+/* ------------------------------------------------------------ handlers */
+
+/* The guest's business: its VMM answers on `wait`. */
+static enum xvmx_exit_action exit_user(struct xvmx_vcpu *v, u32 reason)
+{
+	return XVMX_EXIT_REPORT;
+}
+
+/*
+ * The host's own event: an interrupt Linux has taken by now, an interrupt
+ * or NMI window, INIT/SIPI/SMI, or the preemption timer that bounds a
+ * stretch of guest time. The guest runs on.
+ */
+static enum xvmx_exit_action exit_host(struct xvmx_vcpu *v, u32 reason)
+{
+	return XVMX_EXIT_RESUME;
+}
+
+/* An NMI was handed to Linux in the entry/exit path; exceptions report. */
+static enum xvmx_exit_action exit_exception(struct xvmx_vcpu *v, u32 reason)
+{
+	u32 intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
+
+	if ((intinfo & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+		return XVMX_EXIT_RESUME;
+	return XVMX_EXIT_REPORT;
+}
+
+/* The monitor trap flag, or its RFLAGS.TF stand-in: a step is done. */
+static enum xvmx_exit_action exit_mtf(struct xvmx_vcpu *v, u32 reason)
+{
+	if (!(v->onentry & XE_STEP))
+		return XVMX_EXIT_REPORT;
+	xvmx_step_end(v);
+	xvmx_notify(v, XG_STEP, true);
+	return XVMX_EXIT_STOP;
+}
+
+#define EXIT_HANDLER(r, name, h) \
+	[r] = exit_##h,
+static const xvmx_exit_handler xvmx_exit_handlers[XVMX_EXIT_REASONS] = {
+	XVMX_EXITS(EXIT_HANDLER)
+};
+#undef EXIT_HANDLER
+
+/* ------------------------------------------------------------ dispatch */
+
+/*
+ * A step without the monitor trap flag: exits the kernel takes before the
+ * stepped instruction ran leave the step armed (enter again, return true);
+ * otherwise disarm, and a single-step #DB becomes the step's end.
+ */
+static bool step_tf_exit(struct xvmx_vcpu *v, u16 *basic)
+{
+	u32 intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
+
+	if (*basic == EXIT_REASON_EXTERNAL_INTERRUPT ||
+	    *basic == EXIT_REASON_PREEMPTION_TIMER ||
+	    (*basic == EXIT_REASON_EXCEPTION_NMI &&
+	     (intinfo & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI))
+		return true;
+	xvmx_step_tf_disarm(v);
+	if (*basic == EXIT_REASON_EXCEPTION_NMI &&
+	    (intinfo & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&
+	    (vmcs_readl(v, EXIT_QUALIFICATION) & DR_STEP))
+		*basic = EXIT_REASON_MONITOR_TRAP_FLAG;
+	return false;
+}
+
+/*
+ * Handle one VM exit (vmcs context, interrupts on). Returns true if it
+ * ends the run: reported to userspace (state goes to ready), a step ended
+ * or the vCPU died.
+ */
+bool xvmx_handle_exit(struct xvmx_vcpu *v, u32 reason)
+{
+	u16 basic = EXIT_REASON_BASIC(reason);
+	bool failed = reason & EXIT_REASON_FAILED_ENTRY;
+	enum xvmx_exit_action act = XVMX_EXIT_REPORT;
+
+	if (basic < XVMX_EXIT_REASONS)
+		v->stats[basic]++;
+
+	if (!failed)
+		xvmx_requeue_idt_vectoring(v);
+	else
+		/*
+		 * A failed VM entry can leave the VM-entry interruption-
+		 * information field valid (Bochs does): the event that made
+		 * the entry fail would be injected again at every entry.
+		 */
+		vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, 0);
+
+	if ((v->onentry & XE_STEP) && !xvmx_caps.mtf && !failed &&
+	    step_tf_exit(v, &basic))
+		return false;	/* not stepped yet: enter again */
+
+	/* a failed entry is always reported (SPEC "wait": the ! lines) */
+	if (!failed && basic < XVMX_EXIT_REASONS && xvmx_exit_handlers[basic])
+		act = xvmx_exit_handlers[basic](v, reason);
+	if (act == XVMX_EXIT_RESUME)
+		return false;
+	if (act == XVMX_EXIT_STOP)
+		return true;
+
+	if (v->onentry & XE_STEP) {
+		xvmx_step_end(v);
+		v->got |= XG_STEP | XG_STEPERR;
+	}
+	xvmx_snapshot_exit(v, reason);
+	if (!xvmx_check_vmcs(v))
+		return true;
+	xvmx_notify(v, XG_EXIT, true);
+	return true;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmx module init and exit: the one place where the layers are wired.
+ *
+ *   front ends   debugfs (vmx_files.c), 9P on /dev/xvmx (vmx_9p.c)
+ *        |       serve lib/xvmx_files.c over a struct xvmx_backend
+ *   queue        vmx_cmdq.c: the backend; commands to the vCPU kthread
+ *        |
+ *   core         vmx_core.c, vmx_exits.c, vmx_regs.c, vmx_commands.c,
+ *                vmx_ept.c: VMX, the VMCS, the guest
+ *
+ * Init probes the CPU (core), creates the vCPU (queue), then starts the
+ * front ends over the queue's backend; exit undoes it in reverse.
+ */
+#define pr_fmt(fmt) "xvmx: " fmt
+
+#include <linux/module.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include "xvmx_files.h"
+#include "vmx_vcpu.h"
+#include "vmx_cmdq.h"
+#include "vmx_front.h"
+
+static int cpu = -1;
+module_param(cpu, int, 0444);
+MODULE_PARM_DESC(cpu, "CPU the vCPU owns (default: highest-numbered online)");
+
+static struct xvmx_vcpu *xvmx_vcpu;
+static struct xvmx_backend xvmx_backend;
+static enum cpuhp_state xvmx_hp_state;
+
+/* Offlining the owned CPU is refused while a vCPU lives (SPEC). */
+static int xvmx_cpu_down(unsigned int c)
+{
+	if (c == (unsigned int)cpu && xvmx_vcpu_alive(xvmx_vcpu))
+		return -EBUSY;
+	return 0;
+}
+
+static int __init xvmx_module_init(void)
+{
+	const char *why;
+	int err;
+
+	if (cpu < 0)
+		cpu = cpumask_last(cpu_online_mask);
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+		pr_err("cpu=%d is not an online CPU; not loading\n", cpu);
+		return -EINVAL;
+	}
+
+	why = xvmx_probe();
+	if (why) {
+		pr_err("%s; not loading\n", why);
+		return -ENODEV;
+	}
+
+	xvmx_vcpu = xvmx_vcpu_create(cpu);
+	if (!xvmx_vcpu)
+		return -ENOMEM;
+	xvmx_cmdq_backend_init(&xvmx_backend, xvmx_vcpu);
+
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "xvmx:online",
+					NULL, xvmx_cpu_down);
+	if (err < 0)
+		goto err_destroy_vcpu;
+	xvmx_hp_state = err;
+
+	err = xvmx_debugfs_init(&xvmx_backend);
+	if (err)
+		goto err_remove_hp;
+	err = xvmx_9p_init(&xvmx_backend);
+	if (err)
+		goto err_debugfs_exit;
+	pr_info("owning CPU %d (EPT, VPID, unrestricted guest%s)\n", cpu,
+		xvmx_caps.preempt_timer ? ", preemption timer" : "");
+	return 0;
+
+err_debugfs_exit:
+	xvmx_debugfs_exit();
+err_remove_hp:
+	cpuhp_remove_state_nocalls(xvmx_hp_state);
+err_destroy_vcpu:
+	xvmx_vcpu_destroy(xvmx_vcpu);
+	return err;
+}
+
+static void __exit xvmx_module_exit(void)
+{
+	xvmx_9p_exit();
+	xvmx_debugfs_exit();
+	cpuhp_remove_state_nocalls(xvmx_hp_state);
+	xvmx_vcpu_destroy(xvmx_vcpu);
+}
+
+module_init(xvmx_module_init);
+module_exit(xvmx_module_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("9front vmx(3) for Linux: one VT-x vCPU driven through files");
