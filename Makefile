@@ -77,3 +77,12 @@ clean:
 	$(MAKE) -C tests/fuzz9p clean
 	$(MAKE) -C tests/fuse clean
 	$(MAKE) -C tests/guests clean
+
+# Kernel compatibility and packaging (issue 15).
+#   make compat      xvmx.ko with W=1, -Werror and sparse against 6.1 (host),
+#                    6.12 (trixie chroot) and the newest 7.x (trixie-backports
+#                    chroot); chroots cached by scripts/compat-env.sh
+.PHONY: compat
+
+compat:
+	tests/compat/run
