@@ -86,7 +86,8 @@ clean:
 #                    /lib/modules/KVER/updates), vmxctl, man page, completion;
 #                    DESTDIR=, KVER=, PREFIX= (default /usr/local)
 #   make uninstall   removes exactly what install put there
-.PHONY: compat install uninstall
+#   make dkms-test   DKMS and DESTDIR install round trips (TAP)
+.PHONY: compat install uninstall dkms-test
 
 compat:
 	tests/compat/run
@@ -98,3 +99,6 @@ install: tools
 uninstall:
 	DESTDIR="$(DESTDIR)" PREFIX="$(or $(PREFIX),/usr/local)" \
 		scripts/install.sh uninstall
+
+dkms-test:
+	tests/compat/dkms-test.sh
