@@ -90,3 +90,28 @@ clean:
 	$(MAKE) -C tests/fuzz9p clean
 	$(MAKE) -C tests/fuse clean
 	$(MAKE) -C tests/guests clean
+
+# Kernel compatibility and packaging (issue 15).
+#   make compat      xvmx.ko with W=1, -Werror and sparse against 6.1 (host),
+#                    6.12 (trixie chroot) and the newest 7.x (trixie-backports
+#                    chroot); chroots cached by scripts/compat-env.sh
+#   make install     module (DKMS when dkms is installed, else
+#                    /lib/modules/KVER/updates), vmxctl, man page, completion;
+#                    DESTDIR=, KVER=, PREFIX= (default /usr/local)
+#   make uninstall   removes exactly what install put there
+#   make dkms-test   DKMS and DESTDIR install round trips (TAP)
+.PHONY: compat install uninstall dkms-test
+
+compat:
+	tests/compat/run
+
+install: tools
+	DESTDIR="$(DESTDIR)" PREFIX="$(or $(PREFIX),/usr/local)" KVER="$(KVER)" \
+		KDIR="$(KDIR)" scripts/install.sh install
+
+uninstall:
+	DESTDIR="$(DESTDIR)" PREFIX="$(or $(PREFIX),/usr/local)" \
+		scripts/install.sh uninstall
+
+dkms-test:
+	tests/compat/dkms-test.sh
