@@ -282,6 +282,11 @@ int xvmx_ctl_lookup(const char *name, size_t len);
 int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		   const char **err);
 
+/* ----------------------------------------------------------------- names */
+
+/* Is buf[0..len) the NUL-terminated @name? The tables' lookups use it. */
+bool xvmx_name_eq(const char *name, const char *buf, size_t len);
+
 /* ---------------------------------------------------------------- number */
 
 /*

@@ -36,8 +36,7 @@ int xvmx_file_lookup(const char *name, size_t len)
 	unsigned int i;
 
 	for (i = 0; i < xvmx_nfiles; i++)
-		if (strlen(xvmx_files[i].name) == len &&
-		    !memcmp(xvmx_files[i].name, name, len))
+		if (xvmx_name_eq(xvmx_files[i].name, name, len))
 			return i;
 	return -1;
 }

@@ -94,11 +94,15 @@ static unsigned int split(const char *buf, size_t len, const char *fs,
 	}
 }
 
+bool xvmx_name_eq(const char *name, const char *buf, size_t len)
+{
+	return strlen(name) == len && memcmp(name, buf, len) == 0;
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_name_eq);
+
 static bool tok_is(const struct tok *t, const char *s)
 {
-	size_t n = strlen(s);
-
-	return t->len == n && memcmp(t->p, s, n) == 0;
+	return xvmx_name_eq(s, t->p, t->len);
 }
 
 /* ---------------------------------------------------------------- number */
@@ -306,8 +310,7 @@ int xvmx_reg_lookup(const char *name, size_t len)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(xvmx_regs); i++)
-		if (strlen(xvmx_regs[i].name) == len &&
-		    memcmp(xvmx_regs[i].name, name, len) == 0)
+		if (xvmx_name_eq(xvmx_regs[i].name, name, len))
 			return i;
 	return -1;
 }
@@ -790,8 +793,7 @@ int xvmx_ctl_lookup(const char *name, size_t len)
 	unsigned int c;
 
 	for (c = 0; c < XCTL_NR; c++)
-		if (strlen(xvmx_ctls[c].name) == len &&
-		    !memcmp(xvmx_ctls[c].name, name, len))
+		if (xvmx_name_eq(xvmx_ctls[c].name, name, len))
 			return c;
 	return -1;
 }

@@ -1128,7 +1128,6 @@ static const struct file_operations ninep_fops = {
 	.read_iter = ninep_read_iter,
 	.write_iter = ninep_write_iter,
 	.poll = ninep_poll,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice ninep_dev = {

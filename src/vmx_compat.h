@@ -10,7 +10,28 @@
 #include <linux/version.h>
 #include <linux/export.h>
 #include <linux/module.h>
+#include <asm/msr.h>
 #include <asm/tlbflush.h>
+
+/*
+ * MSR accessors: rdmsrl/wrmsrl/rdmsrl_safe up to 6.15, rdmsrq/wrmsrq/
+ * rdmsrq_safe from 6.16 (7.x has only these). The code uses the new names.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
+#define rdmsrq(msr, val)	rdmsrl(msr, val)
+#define wrmsrq(msr, val)	wrmsrl(msr, val)
+#define rdmsrq_safe(msr, p)	rdmsrl_safe(msr, p)
+#endif
+
+/*
+ * cpuid_ecx(), cpuid_count(): <asm/processor.h> up to 6.12 (through
+ * <asm/cpuid.h> there), <asm/cpuid/api.h> on 7.x.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#include <asm/cpuid/api.h>
+#else
+#include <asm/processor.h>
+#endif
 
 /*
  * CR4.VMXE must go through the kernel's CR4 shadow, or Linux rewrites CR4

@@ -116,7 +116,7 @@ static bool adjust_ctl(u32 msr, u32 want, u32 optional, u32 *out)
 	u64 cap;
 	u32 v;
 
-	rdmsrl(msr, cap);
+	rdmsrq(msr, cap);
 	v = (want | optional | XVMX_CTL_MUST_BE_1(cap)) & XVMX_CTL_MAY_BE_1(cap);
 	*out = v;
 	return (v & want) == want;
@@ -136,19 +136,19 @@ const char *xvmx_probe(void)
 		return "no VMX (not an Intel CPU)";
 	if (!(cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31)))
 		return "no VMX (CPUID.1:ECX.VMX is 0)";
-	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc))
+	if (rdmsrq_safe(MSR_IA32_FEAT_CTL, &fc))
 		return "no VMX (IA32_FEATURE_CONTROL unreadable)";
 	if (!(fc & FEAT_CTL_LOCKED) ||
 	    !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX))
 		return "VMX disabled by firmware (IA32_FEATURE_CONTROL)";
 
-	rdmsrl(MSR_VMX_BASIC, c->basic);
+	rdmsrq(MSR_VMX_BASIC, c->basic);
 	tc = c->basic & VMX_BASIC_TRUE_CTLS;
-	rdmsrl(MSR_VMX_MISC, c->misc);
-	rdmsrl(MSR_VMX_CR0_FIXED0, c->cr0_fixed0);
-	rdmsrl(MSR_VMX_CR0_FIXED1, c->cr0_fixed1);
-	rdmsrl(MSR_VMX_CR4_FIXED0, c->cr4_fixed0);
-	rdmsrl(MSR_VMX_CR4_FIXED1, c->cr4_fixed1);
+	rdmsrq(MSR_VMX_MISC, c->misc);
+	rdmsrq(MSR_VMX_CR0_FIXED0, c->cr0_fixed0);
+	rdmsrq(MSR_VMX_CR0_FIXED1, c->cr0_fixed1);
+	rdmsrq(MSR_VMX_CR4_FIXED0, c->cr4_fixed0);
+	rdmsrq(MSR_VMX_CR4_FIXED1, c->cr4_fixed1);
 
 	/* VMCS region size is at most 4 KiB; WB memory type (SDM A.1) */
 	if (XVMX_BASIC_VMCS_SIZE(c->basic) > PAGE_SIZE ||
@@ -171,17 +171,17 @@ const char *xvmx_probe(void)
 	if (tc) {
 		u64 cap;
 
-		rdmsrl(MSR_VMX_TRUE_PROCBASED_CTLS, cap);
+		rdmsrq(MSR_VMX_TRUE_PROCBASED_CTLS, cap);
 		c->cpu_ctl |= XVMX_CTL_MUST_BE_1(cap);
 		c->mtf = XVMX_CTL_MAY_BE_1(cap) & CPU_MONITOR_TRAP_FLAG;
 	} else {
 		u64 cap;
 
-		rdmsrl(MSR_VMX_PROCBASED_CTLS, cap);
+		rdmsrq(MSR_VMX_PROCBASED_CTLS, cap);
 		c->mtf = XVMX_CTL_MAY_BE_1(cap) & CPU_MONITOR_TRAP_FLAG;
 	}
 
-	rdmsrl(MSR_VMX_PROCBASED_CTLS2, sec);
+	rdmsrq(MSR_VMX_PROCBASED_CTLS2, sec);
 	sec_want = SEC_ENABLE_EPT | SEC_ENABLE_VPID | SEC_UNRESTRICTED_GUEST;
 	if (!(XVMX_CTL_MAY_BE_1(sec) & SEC_ENABLE_EPT))
 		return "no EPT";
@@ -192,7 +192,7 @@ const char *xvmx_probe(void)
 	adjust_ctl(MSR_VMX_PROCBASED_CTLS2, sec_want,
 		   SEC_ENABLE_RDTSCP | SEC_ENABLE_INVPCID, &c->sec_ctl);
 
-	rdmsrl(MSR_VMX_EPT_VPID_CAP, c->ept_vpid);
+	rdmsrq(MSR_VMX_EPT_VPID_CAP, c->ept_vpid);
 	if (!(c->ept_vpid & EPT_CAP_PWL4))
 		return "no 4-level EPT";
 	if (!(c->ept_vpid & EPT_CAP_WB))
@@ -384,23 +384,23 @@ static void vmcs_setup_host(struct xvmx_vcpu *v)
 	vmcs_write16(v, HOST_GS_SELECTOR, 0);
 	vmcs_write16(v, HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 
-	rdmsrl(MSR_FS_BASE, v->host_fs_base);
+	rdmsrq(MSR_FS_BASE, v->host_fs_base);
 	vmcs_writel(v, HOST_FS_BASE, v->host_fs_base);
-	rdmsrl(MSR_GS_BASE, msr);
+	rdmsrq(MSR_GS_BASE, msr);
 	vmcs_writel(v, HOST_GS_BASE, msr);
 	vmcs_writel(v, HOST_TR_BASE, host_tr_base(&gdt));
 	vmcs_writel(v, HOST_GDTR_BASE, gdt.address);
 	vmcs_writel(v, HOST_IDTR_BASE, idt.address);
 
-	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
+	rdmsrq(MSR_IA32_SYSENTER_CS, msr);
 	vmcs_write32(v, HOST_IA32_SYSENTER_CS, msr);
-	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	rdmsrq(MSR_IA32_SYSENTER_ESP, msr);
 	vmcs_writel(v, HOST_IA32_SYSENTER_ESP, msr);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	rdmsrq(MSR_IA32_SYSENTER_EIP, msr);
 	vmcs_writel(v, HOST_IA32_SYSENTER_EIP, msr);
-	rdmsrl(MSR_IA32_CR_PAT, msr);
+	rdmsrq(MSR_IA32_CR_PAT, msr);
 	vmcs_write64(v, HOST_IA32_PAT, msr);
-	rdmsrl(MSR_EFER, msr);
+	rdmsrq(MSR_EFER, msr);
 	vmcs_write64(v, HOST_IA32_EFER, msr);
 
 	vmcs_writel(v, HOST_RIP, (unsigned long)xvmx_vmexit);
@@ -687,8 +687,8 @@ static void host_save(struct xvmx_host_save *hs)
 	savesegment(es, hs->es);
 	asm volatile("sldt %0" : "=g" (hs->ldt));
 	/* SWAPGS in the guest exchanges it; it is not in the VMCS */
-	rdmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
+	rdmsrq(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
+	rdmsrq(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
 }
 
 static void host_restore(struct xvmx_host_save *hs, int cpu)
@@ -700,10 +700,10 @@ static void host_restore(struct xvmx_host_save *hs, int cpu)
 	/* VM exit leaves LDTR unusable (SDM 27.5.2) */
 	if (hs->ldt)
 		asm volatile("lldt %0" : : "rm" (hs->ldt));
-	wrmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
+	wrmsrq(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
 	/* VM exit clears IA32_DEBUGCTL and sets DR7 to 0x400 (SDM 27.5.1) */
 	if (hs->debugctl)
-		wrmsrl(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
+		wrmsrq(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	/*

@@ -268,30 +268,37 @@ static u64 fpu_written_components(size_t off, size_t n)
 	return bv;
 }
 
-long xvmx_fpu_read(struct xvmx_vcpu *v, void *buf, size_t len, loff_t off)
+/*
+ * How many of @len bytes at @off lie in the image: reads and writes past
+ * the end are cut, not an error (SPEC "fpregs"); 0 at or past the end.
+ */
+static long fpu_span(size_t len, loff_t off)
 {
-	size_t size = xvmx_caps.xsave_size, n;
+	size_t size = xvmx_caps.xsave_size;
 
 	if (off < 0)
 		return -EINVAL;
 	if (off >= size)
 		return 0;
-	n = min_t(size_t, len, size - off);
-	memcpy(buf, (u8 *)v->fpu + off, n);
+	return min_t(size_t, len, size - off);
+}
+
+long xvmx_fpu_read(struct xvmx_vcpu *v, void *buf, size_t len, loff_t off)
+{
+	long n = fpu_span(len, off);
+
+	if (n > 0)
+		memcpy(buf, (u8 *)v->fpu + off, n);
 	return n;
 }
 
-/* Writes past the end are cut, not an error (SPEC "fpregs"). */
 long xvmx_fpu_write(struct xvmx_vcpu *v, const void *buf, size_t len,
 		    loff_t off)
 {
-	size_t size = xvmx_caps.xsave_size, n;
+	long n = fpu_span(len, off);
 
-	if (off < 0)
-		return -EINVAL;
-	if (off >= size)
-		return 0;
-	n = min_t(size_t, len, size - off);
+	if (n <= 0)
+		return n;
 	memcpy((u8 *)v->fpu + off, buf, n);
 	/* a write of XSTATE_BV itself says what to load */
 	if (off >= FX_XSTATE_BV + sizeof(u64) || off + n <= FX_XSTATE_BV)
