@@ -122,10 +122,50 @@ static bool adjust_ctl(u32 msr, u32 want, u32 optional, u32 *out)
 	return (v & want) == want;
 }
 
+/*
+ * The guest's FPU image (SPEC "fpregs"). With XSAVE it is the standard-
+ * format image of every feature Linux enables in XCR0 but those under
+ * XFD (AMX tile data: Linux arms XFD per task, and an XRSTOR of them could
+ * take #NM here); the guest may enable a subset of them in its XCR0.
+ * Without XSAVE (noxsave, CPUs before Sandy Bridge) it is the 512-byte
+ * FXSAVE image and the guest's XCR0 stays x87 only.
+ */
+static const char *xvmx_probe_fpu(struct xvmx_caps *c)
+{
+	unsigned int eax, ebx, ecx, edx, i, end;
+
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE)) {
+		c->xsave = false;
+		c->host_xcr0 = 0;
+		c->guest_xfeatures = XFEATURE_MASK_FP;
+		c->xsave_size = sizeof(struct fxregs_state);
+		return NULL;
+	}
+	c->xsave = true;
+	c->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	c->guest_xfeatures = c->host_xcr0 & ~(u64)XFEATURE_MASK_XTILE;
+	c->xsave_size = sizeof(struct xregs_state);
+	/* where each component sits in the image (SDM 13.4.3) */
+	for (i = 2; i < 64; i++) {
+		if (!(c->guest_xfeatures & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		c->xfeat_size[i] = eax;
+		c->xfeat_off[i] = ebx;
+		end = ebx + eax;
+		if (end > c->xsave_size)
+			c->xsave_size = end;
+	}
+	if (c->xsave_size > XVMX_FPU_MAX)
+		return "unsupported XSAVE area size";
+	return NULL;
+}
+
 /* At module load: read and check the capabilities (SDM Appendix A). */
 const char *xvmx_probe(void)
 {
 	struct xvmx_caps *c = &xvmx_caps;
+	const char *err;
 	bool tc;
 	u64 fc, sec;
 	u32 pin_want, cpu_want, sec_want, exit_want, entry_want;
@@ -231,26 +271,9 @@ const char *xvmx_probe(void)
 		return "no EFER/PAT loading on VM entry";
 	c->entry_ctl &= ~ENTRY_IA32E_MODE;
 
-	if (boot_cpu_has(X86_FEATURE_OSXSAVE)) {
-		unsigned int eax, ebx, ecx, edx, i;
-
-		c->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-		cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
-		c->xsave_size = ebx;	/* for the XCR0 Linux runs with */
-		/* where each component sits in the image (SDM 13.4.3) */
-		for (i = 2; i < 64; i++) {
-			if (!(c->host_xcr0 & BIT_ULL(i)))
-				continue;
-			cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
-			c->xfeat_size[i] = eax;
-			c->xfeat_off[i] = ebx;
-		}
-	} else {
-		return "no XSAVE";
-	}
-	if (c->xsave_size < sizeof(struct xregs_state) ||
-	    c->xsave_size > PAGE_SIZE)
-		return "unsupported XSAVE area size";
+	err = xvmx_probe_fpu(c);
+	if (err)
+		return err;
 	c->mxcsr_mask = xvmx_read_mxcsr_mask();
 	return NULL;
 }
@@ -567,7 +590,7 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 	err = -ENOMEM;
 	v->vmxon_region = alloc_vmx_page(v->cpu);
 	v->vmcs = alloc_vmx_page(v->cpu);
-	v->fpu = (void *)get_zeroed_page(GFP_KERNEL);
+	v->fpu = alloc_pages_exact(xvmx_fpu_alloc_size(), GFP_KERNEL | __GFP_ZERO);
 	if (!v->vmxon_region || !v->vmcs || !v->fpu)
 		goto err_free_pages;
 	/* MXCSR is loaded by XRSTOR even for init-state SSE (SDM 13.8.1) */
@@ -628,7 +651,8 @@ err_clear_vmxe:
 	xvmx_vmcs_put(v);
 	xvmx_mem_destroy(&v->mem);
 err_free_pages:
-	free_page((unsigned long)v->fpu);
+	if (v->fpu)
+		free_pages_exact(v->fpu, xvmx_fpu_alloc_size());
 	free_page((unsigned long)v->vmcs);
 	free_page((unsigned long)v->vmxon_region);
 	v->fpu = v->vmcs = v->vmxon_region = NULL;
@@ -648,7 +672,7 @@ void xvmx_hw_disable(struct xvmx_vcpu *v)
 	xvmx_cr4_clear_vmxe();
 	v->vmx_on = false;
 	xvmx_vmcs_put(v);
-	free_page((unsigned long)v->fpu);
+	free_pages_exact(v->fpu, xvmx_fpu_alloc_size());
 	free_page((unsigned long)v->vmcs);
 	free_page((unsigned long)v->vmxon_region);
 	v->fpu = v->vmcs = v->vmxon_region = NULL;
@@ -800,22 +824,48 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 /* Guest XCR0 and FPU registers in, host's out: irqs off, in kernel_fpu. */
 static void xvmx_fpu_load_guest(struct xvmx_vcpu *v)
 {
+	u64 mask = xvmx_caps.guest_xfeatures;
+
+	xvmx_assert_guest(v);
+	if (!xvmx_caps.xsave) {
+		asm volatile("fxrstor64 %[img]"
+			     : : [img] "m" (*(struct fxregs_state *)v->fpu)
+			     : "memory");
+		return;
+	}
+	/*
+	 * Every feature the host enables, under the host's XCR0: whatever
+	 * the last task left in a register the guest may read (XMM with
+	 * CR4.OSFXSR and an XCR0 of 1, for one) is overwritten with the
+	 * guest's image, or its init state. The guest's XCR0 goes in last,
+	 * as KVM does (kvm_load_guest_xsave_state()).
+	 */
+	asm volatile("xrstor64 %[img]"
+		     : : [img] "m" (*(struct xregs_state *)v->fpu),
+		       "a" ((u32)mask), "d" ((u32)(mask >> 32))
+		     : "memory");
 	if (v->xcr0 != xvmx_caps.host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
-	asm volatile("xrstor64 %[img]"
-		     : : [img] "m" (*(u8 (*)[PAGE_SIZE])v->fpu),
-		       "a" ((u32)v->xcr0), "d" ((u32)(v->xcr0 >> 32))
-		     : "memory");
 }
 
 static void xvmx_fpu_save_guest(struct xvmx_vcpu *v)
 {
-	asm volatile("xsave64 %[img]"
-		     : [img] "+m" (*(u8 (*)[PAGE_SIZE])v->fpu)
-		     : "a" ((u32)v->xcr0), "d" ((u32)(v->xcr0 >> 32))
-		     : "memory");
+	u64 mask = xvmx_caps.guest_xfeatures;
+
+	xvmx_assert_guest(v);
+	if (!xvmx_caps.xsave) {
+		asm volatile("fxsave64 %[img]"
+			     : [img] "=m" (*(struct fxregs_state *)v->fpu)
+			     : : "memory");
+		return;
+	}
+	/* the host's XCR0 first, so that XSAVE sees every feature */
 	if (v->xcr0 != xvmx_caps.host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, xvmx_caps.host_xcr0);
+	asm volatile("xsave64 %[img]"
+		     : [img] "+m" (*(struct xregs_state *)v->fpu)
+		     : "a" ((u32)mask), "d" ((u32)(mask >> 32))
+		     : "memory");
 }
 
 /*

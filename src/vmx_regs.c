@@ -69,13 +69,13 @@ static bool pat_valid(u64 pat)
 	return true;
 }
 
-/* XCR0 rules of XSETBV (SDM 13.3), limited to what the host enabled. */
+/* XCR0 rules of XSETBV (SDM 13.3), limited to what the image holds. */
 static bool xcr0_valid(u64 x)
 {
 	const u64 avx512 = XFEATURE_MASK_OPMASK | XFEATURE_MASK_ZMM_Hi256 |
 			   XFEATURE_MASK_Hi16_ZMM;
 
-	if (!(x & XFEATURE_MASK_FP) || (x & ~xvmx_caps.host_xcr0))
+	if (!(x & XFEATURE_MASK_FP) || (x & ~xvmx_caps.guest_xfeatures))
 		return false;
 	if ((x & XFEATURE_MASK_YMM) && !(x & XFEATURE_MASK_SSE))
 		return false;
@@ -88,18 +88,22 @@ static bool xcr0_valid(u64 x)
 }
 
 /*
- * XRSTOR faults on a header naming features outside XCR0 or a non-zero
- * compaction/reserved area (SDM 13.8.1): keep the image loadable whatever
- * userspace wrote into fpregs.
+ * XRSTOR faults on a header naming features outside the host's XCR0 or a
+ * non-zero compaction/reserved area (SDM 13.8.1), FXRSTOR and XRSTOR on
+ * reserved MXCSR bits: keep the image loadable whatever userspace wrote
+ * into fpregs. The image holds every feature of guest_xfeatures whatever
+ * the guest's XCR0 (XMM is usable with an XCR0 of 1).
  */
 static void fpu_sanitize(struct xvmx_vcpu *v)
 {
 	struct xregs_state *img = v->fpu;
 
-	img->header.xfeatures &= v->xcr0;
+	img->i387.mxcsr &= v->mxcsr_mask;
+	if (!xvmx_caps.xsave)
+		return;
+	img->header.xfeatures &= xvmx_caps.guest_xfeatures;
 	img->header.xcomp_bv = 0;	/* standard format */
 	memset(img->header.reserved, 0, sizeof(img->header.reserved));
-	img->i387.mxcsr &= v->mxcsr_mask;
 }
 
 static int regs_validate(const struct xvmx_regset *rs)
@@ -301,7 +305,8 @@ long xvmx_fpu_write(struct xvmx_vcpu *v, const void *buf, size_t len,
 		return n;
 	memcpy((u8 *)v->fpu + off, buf, n);
 	/* a write of XSTATE_BV itself says what to load */
-	if (off >= FX_XSTATE_BV + sizeof(u64) || off + n <= FX_XSTATE_BV)
+	if (xvmx_caps.xsave &&
+	    (off >= FX_XSTATE_BV + sizeof(u64) || off + n <= FX_XSTATE_BV))
 		((struct xregs_state *)v->fpu)->header.xfeatures |=
 			fpu_written_components(off, n);
 	fpu_sanitize(v);

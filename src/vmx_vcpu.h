@@ -23,6 +23,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/completion.h>
+#include <linux/mm.h>
 #include <asm/trapnr.h>
 #include "xvmx_text.h"
 #include "xvmx_vmcs.h"
@@ -48,13 +49,23 @@ struct xvmx_caps {
 	bool preempt_timer;
 	u32 timer_value;	/* preemption timer per entry, ~1 ms */
 	bool mtf;		/* monitor trap flag allowed */
-	u64 host_xcr0;		/* what the guest may enable in XCR0 */
+	bool xsave;		/* XSAVE image; else the FXSAVE one */
+	u64 host_xcr0;		/* the XCR0 Linux runs with (0: no XSAVE) */
+	u64 guest_xfeatures;	/* in the image; what guest XCR0 may hold */
 	u32 mxcsr_mask;		/* MXCSR bits XRSTOR accepts */
-	unsigned int xsave_size;	/* XSAVE image size for host_xcr0 */
+	unsigned int xsave_size;	/* the image's size: fpregs' length */
 	u32 xfeat_off[64], xfeat_size[64];	/* standard format, CPUID.0xd */
 };
 
 extern struct xvmx_caps xvmx_caps;
+
+/* The largest FPU image xvmx takes (AMX-era XSAVE areas are ~11 KiB). */
+#define XVMX_FPU_MAX		(64 * 1024)
+
+static inline size_t xvmx_fpu_alloc_size(void)
+{
+	return PAGE_ALIGN(xvmx_caps.xsave_size);
+}
 
 /* Pending work for the next VM entry (the seed's "onentry"). */
 #define XE_FLUSH_EPT	BIT(0)

@@ -14,8 +14,18 @@
  *   fpucheck size           the XSAVE area size for the XCR0 in use
  *                           (CPUID.(EAX=0xd,ECX=0):EBX), what fpregs is
  *   fpucheck xcr0           XCR0 (xgetbv 0) in hex
+ *   fpucheck leakgo DIR [GO-ARGS]
+ *                           fill xmm0-15 (ymm0-15 where AVX is on) with
+ *                           0x5a bytes, then, with only raw syscalls so
+ *                           that nothing touches them, write "go GO-ARGS"
+ *                           to DIR/ctl and read one line of DIR/wait;
+ *                           print the line. A guest that reads registers
+ *                           it never wrote must not see 0x5a (the vCPU
+ *                           kthread runs right after this task).
  */
 #include <cpuid.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,9 +203,84 @@ static int spin(double seconds)
 	return 0;
 }
 
+/* write(ctl, cmd); read(wait, line): raw syscalls with xmm/ymm full */
+static long leak_syscalls(int ctl, const char *cmd, long len, int wait,
+			  char *line, long size, int avx)
+{
+	static uint8_t fill[32] __attribute__((aligned(32)));
+	long wr, rd;
+
+	memset(fill, 0x5a, sizeof(fill));
+	if (avx)
+		asm volatile("vmovdqu %0, %%ymm0\n\t"
+			     "vmovdqu %%ymm0, %%ymm1\n\t"
+			     "vmovdqu %%ymm0, %%ymm2\n\t"
+			     "vmovdqu %%ymm0, %%ymm3\n\t"
+			     "vmovdqu %%ymm0, %%ymm4\n\t"
+			     "vmovdqu %%ymm0, %%ymm5\n\t"
+			     "vmovdqu %%ymm0, %%ymm6\n\t"
+			     "vmovdqu %%ymm0, %%ymm7\n\t"
+			     "vmovdqu %%ymm0, %%ymm8\n\t"
+			     "vmovdqu %%ymm0, %%ymm15\n\t"
+			     : : "m" (fill) : "xmm0", "xmm1", "xmm2", "xmm3",
+			       "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm15");
+	else
+		asm volatile("movdqu %0, %%xmm0\n\t"
+			     "movdqa %%xmm0, %%xmm1\n\t"
+			     "movdqa %%xmm0, %%xmm2\n\t"
+			     "movdqa %%xmm0, %%xmm3\n\t"
+			     "movdqa %%xmm0, %%xmm4\n\t"
+			     "movdqa %%xmm0, %%xmm5\n\t"
+			     "movdqa %%xmm0, %%xmm6\n\t"
+			     "movdqa %%xmm0, %%xmm7\n\t"
+			     "movdqa %%xmm0, %%xmm8\n\t"
+			     "movdqa %%xmm0, %%xmm15\n\t"
+			     : : "m" (fill) : "xmm0", "xmm1", "xmm2", "xmm3",
+			       "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm15");
+	asm volatile("syscall" : "=a" (wr)
+		     : "0" (1L), "D" ((long)ctl), "S" (cmd), "d" (len)
+		     : "rcx", "r11", "memory");
+	if (wr != len)
+		return wr < 0 ? wr : -5;
+	asm volatile("syscall" : "=a" (rd)
+		     : "0" (0L), "D" ((long)wait), "S" (line), "d" (size - 1)
+		     : "rcx", "r11", "memory");
+	return rd;
+}
+
+static int leakgo(const char *dir, const char *args)
+{
+	char path[512], cmd[512], line[512];
+	int ctl, wait;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/ctl", dir);
+	ctl = open(path, O_WRONLY);
+	snprintf(path, sizeof(path), "%s/wait", dir);
+	wait = open(path, O_RDONLY);
+	if (ctl < 0 || wait < 0) {
+		perror(path);
+		return 1;
+	}
+	snprintf(cmd, sizeof(cmd), args ? "go %s\n" : "go\n", args);
+	n = leak_syscalls(ctl, cmd, strlen(cmd), wait, line, sizeof(line),
+			  have_avx());
+	if (n <= 0) {
+		fprintf(stderr, "fpucheck: leakgo: go or wait failed (%ld)\n",
+			n);
+		return 1;
+	}
+	line[n] = 0;
+	fputs(line, stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int a, b, c, d;
+
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "leakgo"))
+		return leakgo(argv[2], argc == 4 ? argv[3] : NULL);
 
 	if (argc == 3 && !strcmp(argv[1], "spin"))
 		return spin(atof(argv[2]));
@@ -208,6 +293,7 @@ int main(int argc, char **argv)
 		printf("%#llx\n", (unsigned long long)xgetbv0());
 		return 0;
 	}
-	fprintf(stderr, "usage: fpucheck spin SECONDS | size | xcr0\n");
+	fprintf(stderr, "usage: fpucheck spin SECONDS | size | xcr0 | "
+		"leakgo DIR [GO-ARGS]\n");
 	return 2;
 }
