@@ -159,9 +159,9 @@ static void memdelta(const char *what, const struct memsnap *b,
 {
 	double k = 1024.0 / mib;
 
-	info("mem %s over %lu MiB, KiB per GiB: free -%.0f Slab +%.0f "
-	     "VmallocUsed +%.0f PageTables +%.0f SecPageTables +%.0f",
-	     what, mib, (b->memfree - a->memfree) * k, (a->slab - b->slab) * k,
+	info("mem %s over %lu MiB, KiB per GiB: free %+.0f Slab %+.0f "
+	     "VmallocUsed %+.0f PageTables %+.0f SecPageTables %+.0f",
+	     what, mib, (a->memfree - b->memfree) * k, (a->slab - b->slab) * k,
 	     (a->vmalloc - b->vmalloc) * k,
 	     (a->pagetables - b->pagetables) * k,
 	     (a->secpagetables - b->secpagetables) * k);
@@ -240,6 +240,24 @@ static void gaps_report(uint32_t *gap, unsigned long n, unsigned long iter,
 	v = gaps_class("extirq", gap, n - nirq, n, base);
 	if (report && nirq)
 		raw("extirq", v, "cycles", nirq);
+}
+
+/*
+ * Per-operation host-side deltas: the spread behind a mean (a tick or a
+ * reschedule lands in a few of them), and the fastest as OP_min. Sorts d.
+ */
+static void dist(const char *op, uint32_t *d, unsigned long n)
+{
+	char name[40];
+
+	if (!n)
+		return;
+	qsort(d, n, sizeof(*d), cmp_u32);
+	snprintf(name, sizeof(name), "%s_min", op);
+	raw(name, d[0], "cycles", n);
+	info("%s per operation, host TSC: min %u p10 %u median %u p90 %u "
+	     "p99 %u max %u (n %lu)", op, d[0], d[n / 10], d[n / 2],
+	     d[n * 9 / 10], d[n * 99 / 100], d[n - 1], n);
 }
 
 /* Interrupts the kernel has taken since boot (/proc/stat "intr"). */

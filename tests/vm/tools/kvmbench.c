@@ -30,6 +30,8 @@ static struct kvm_run *run;
 static uint8_t *low, *high;
 static int highfd;
 static const char *gdir = "/guests";
+static uint32_t *delta;		/* per-exit host TSC deltas */
+static unsigned long ndelta;	/* room in delta */
 
 static void set_region(unsigned int slot, uint64_t gpa, uint64_t size,
 		       void *hva)
@@ -140,11 +142,21 @@ static uint32_t io_data(void)
 	return v;
 }
 
-/* Run to the guest's `out %eax,$0x81`: its result; ports 0x80 counted. */
+/*
+ * Run to the guest's `out %eax,$0x81`: its result. With outs, the outs
+ * to port 0x80 are counted, and the host TSC between their KVM_RUN
+ * returns kept in delta.
+ */
 static uint32_t run_to_result(unsigned long *outs)
 {
+	uint64_t t0 = rdtsc(), t1;
+
 	for (;;) {
 		kvm_run();
+		t1 = rdtsc();
+		if (outs && *outs && *outs <= ndelta)
+			delta[*outs - 1] = t1 - t0;
+		t0 = t1;
 		if (run->exit_reason != KVM_EXIT_IO ||
 		    run->io.direction != KVM_EXIT_IO_OUT)
 			die("unexpected exit %u at the guest's pc",
@@ -180,6 +192,7 @@ static void bench_out(unsigned long n)
 		die("tsc_roundtrip: %lu outs, want %lu", outs, n);
 	raw("out", per, "cycles", n);
 	raw("go_exit", (double)t / n, "cycles", n);
+	dist("out", delta, n < ndelta ? n : ndelta);
 }
 
 /* cpuid and vmcall: KVM answers both in the kernel */
@@ -360,6 +373,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	ndelta = n;
+	delta = calloc(n ? n : 1, sizeof(*delta));
+	if (!delta)
+		die("%lu deltas:", n);
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		die("/dev/kvm:");

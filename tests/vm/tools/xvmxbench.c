@@ -27,6 +27,7 @@ static char root[256] = "/sys/kernel/debug/xvmx";
 static const char *gdir = "/guests";
 static int ctlfd, waitfd, regsfd, mapfd, vm0;
 static char line[1024];
+static uint32_t *delta;	/* per-operation host TSC deltas, n of them */
 
 static int xopen(const char *f, int flags)
 {
@@ -137,21 +138,26 @@ static int segment(const char *name, size_t size)
 static void bench_out(unsigned long n)
 {
 	unsigned long i;
-	uint64_t t;
+	uint64_t t, t0, t1;
 
 	load("tsc_roundtrip");
 	t = rdtsc();
 	xprintf(ctlfd, "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
+	xwait();
+	t0 = rdtsc();
 	for (i = 0; i < n; i++) {
-		xwait();
 		expect("io 0x800040 pc 0x1011 ", "tsc_roundtrip");
 		xwrite(ctlfd, "go pc=0x1013;\n");
+		xwait();
+		t1 = rdtsc();
+		delta[i] = t1 - t0;
+		t0 = t1;
 	}
-	xwait();
 	t = rdtsc() - t;
 	expect("io 0x810043 pc 0x1022 ", "tsc_roundtrip");
 	raw("out", field(line, "ax"), "cycles", n);
 	raw("go_exit", (double)t / n, "cycles", n);
+	dist("out", delta, n);
 }
 
 /* cpuid and vmcall: both exits come to this VMM on wait */
@@ -165,17 +171,23 @@ static void bench_insn(const char *op, unsigned int which, unsigned long n)
 		"go pc=0x1032;ax=0x0;\n",
 	};
 	unsigned long i;
+	uint64_t t0, t1;
 
 	load("tsc_insn");
 	xprintf(ctlfd, "go bx=%#x;cx=%#lx;pc=0x1000;sp=0x8000;\n", which, n);
+	xwait();
+	t0 = rdtsc();
 	for (i = 0; i < n; i++) {
-		xwait();
 		expect(exit[which], "tsc_insn");
 		xwrite(ctlfd, answer[which]);
+		xwait();
+		t1 = rdtsc();
+		delta[i] = t1 - t0;
+		t0 = t1;
 	}
-	xwait();
 	expect("io 0x810043 pc 0x1045 ", "tsc_insn");
 	raw(op, field(line, "ax"), "cycles", n);
+	dist(op, delta, n);
 }
 
 static void stats(unsigned long *v, const char *const *names, int k)
@@ -370,6 +382,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	delta = calloc(n ? n : 1, sizeof(*delta));
+	if (!delta)
+		die("%lu deltas:", n);
 	vm0 = segment("vm0", LOW_SIZE);
 	close(segment("vm1", HIGH_MAX));
 	ctlfd = xopen("ctl", O_WRONLY);
