@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmxbench: the xvmx side of the benchmark (tests/vm/suites/bench.sh),
+ * kvmbench's twin on the xvmx files. It does `init`, maps a 2 MiB segment
+ * (/dev/shm/vm0) at 0 and runs the same guests with the least work a VMM
+ * can do for each exit (check the line's known prefix, write a constant
+ * answer, as roundtrip.c does), then prints the exit statistics and does
+ * `quit`. Prints benchlib.h's lines; a benchmark, so it asserts nothing
+ * about time, only that each guest did what its header says.
+ *
+ * usage: xvmxbench [-r DIR] [-g GUESTDIR] [-n N] [-s SPAN]
+ *   -r  the xvmx tree (default /sys/kernel/debug/xvmx)
+ *   -g  the guest images (default /guests)
+ *   -n  operations per figure (default 1000)
+ *   -s  tsc_gaps' span in cycles (default 350000000)
+ */
+#define _GNU_SOURCE		/* memfd_create, fallocate */
+#include "benchlib.h"
+
+#define LOW_SIZE	(2UL << 20)
+#define HIGH_GPA	(16UL << 20)
+#define HIGH_MAX	(256UL << 20)
+#define GAPS		0x10000UL
+#define NGAPS		65536
+
+static char root[256] = "/sys/kernel/debug/xvmx";
+static const char *gdir = "/guests";
+static int ctlfd, waitfd, regsfd, mapfd, vm0;
+static char line[1024];
+static uint32_t *delta;	/* per-operation host TSC deltas, n of them */
+
+static int xopen(const char *f, int flags)
+{
+	char p[300];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", root, f);
+	fd = open(p, flags | O_CLOEXEC);
+	if (fd < 0)
+		die("%s:", p);
+	return fd;
+}
+
+static void xwrite(int fd, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (write(fd, s, len) != (ssize_t)len)
+		die("write '%.*s':", (int)strcspn(s, "\n"), s);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+xprintf(int fd, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	xwrite(fd, buf);
+}
+
+/* One line of wait: the file hands out one whole line per read. */
+static const char *xwait(void)
+{
+	ssize_t n = read(waitfd, line, sizeof(line) - 1);
+
+	if (n <= 0)
+		die("wait:");
+	line[n] = 0;
+	return line;
+}
+
+static void expect(const char *prefix, const char *what)
+{
+	if (strncmp(line, prefix, strlen(prefix)))
+		die("%s: unexpected exit: %s", what, line);
+}
+
+/* NAME's value in a `name value` list (a wait line or the regs file). */
+static uint64_t field(const char *text, const char *name)
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(text, key);
+	if (!p) {
+		snprintf(key, sizeof(key), " %s ", name);
+		p = strstr(text, key);
+	}
+	if (!p && !strncmp(text, name, strlen(name)) &&
+	    text[strlen(name)] == ' ')
+		p = text - 1;
+	if (!p)
+		die("no %s in: %.200s", name, text);
+	return strtoull(p + strlen(name) + 2, NULL, 0);
+}
+
+static char regsbuf[16384];
+
+static const char *read_regs(void)
+{
+	ssize_t n = pread(regsfd, regsbuf, sizeof(regsbuf) - 1, 0);
+
+	if (n <= 0)
+		die("regs:");
+	regsbuf[n] = 0;
+	return regsbuf;
+}
+
+static void load(const char *name)
+{
+	static char buf[0x5000];
+
+	memset(buf, 0, sizeof(buf));
+	load_guest(gdir, name, buf, sizeof(buf));
+	if (pwrite(vm0, buf, sizeof(buf), 0x1000) != sizeof(buf))
+		die("loading %s into vm0:", name);
+}
+
+static int segment(const char *name, size_t size)
+{
+	char p[64];
+	int fd;
+
+	snprintf(p, sizeof(p), "/dev/shm/%s", name);
+	fd = open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die("%s:", p);
+	if (ftruncate(fd, size) < 0 || fallocate(fd, 0, 0, size) < 0)
+		die("%s of %zu bytes:", p, size);
+	return fd;
+}
+
+/* guest out -> wait returns -> go -> the next guest instruction */
+static void bench_out(unsigned long n)
+{
+	unsigned long i;
+	uint64_t t, t0, t1;
+
+	load("tsc_roundtrip");
+	t = rdtsc();
+	xprintf(ctlfd, "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
+	xwait();
+	t0 = rdtsc();
+	for (i = 0; i < n; i++) {
+		expect("io 0x800040 pc 0x1011 ", "tsc_roundtrip");
+		xwrite(ctlfd, "go pc=0x1013;\n");
+		xwait();
+		t1 = rdtsc();
+		delta[i] = t1 - t0;
+		t0 = t1;
+	}
+	t = rdtsc() - t;
+	expect("io 0x810043 pc 0x1022 ", "tsc_roundtrip");
+	raw("out", field(line, "ax"), "cycles", n);
+	raw("go_exit", (double)t / n, "cycles", n);
+	dist("out", delta, n);
+}
+
+/* cpuid and vmcall: both exits come to this VMM on wait */
+static void bench_insn(const char *op, unsigned int which, unsigned long n)
+{
+	static const char *const exit[] = {
+		".cpuid 0x0 pc 0x1020 ", ".vmcall 0x0 pc 0x102f ",
+	};
+	static const char *const answer[] = {
+		"go pc=0x1022;ax=0x0;bx=0x0;cx=0x0;dx=0x0;\n",
+		"go pc=0x1032;ax=0x0;\n",
+	};
+	unsigned long i;
+	uint64_t t0, t1;
+
+	load("tsc_insn");
+	xprintf(ctlfd, "go bx=%#x;cx=%#lx;pc=0x1000;sp=0x8000;\n", which, n);
+	xwait();
+	t0 = rdtsc();
+	for (i = 0; i < n; i++) {
+		expect(exit[which], "tsc_insn");
+		xwrite(ctlfd, answer[which]);
+		xwait();
+		t1 = rdtsc();
+		delta[i] = t1 - t0;
+		t0 = t1;
+	}
+	expect("io 0x810043 pc 0x1045 ", "tsc_insn");
+	raw(op, field(line, "ax"), "cycles", n);
+	dist(op, delta, n);
+}
+
+static void stats(unsigned long *v, const char *const *names, int k)
+{
+	char buf[8192];
+	int fd = xopen("stats", O_RDONLY), i;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		die("stats:");
+	buf[n] = 0;
+	close(fd);
+	for (i = 0; i < k; i++) {
+		char key[40], *p;
+
+		snprintf(key, sizeof(key), "%s ", names[i]);
+		p = strstr(buf, key);
+		while (p && p != buf && p[-1] != '\n')
+			p = strstr(p + 1, key);
+		v[i] = p ? strtoul(p + strlen(key), NULL, 0) : 0;
+	}
+}
+
+/*
+ * Exits the kernel takes and the guest never sees: the preemption timer
+ * (xvmx bounds each entry to ~1 ms of TSC with it) and external
+ * interrupts (the host's timer tick, whose handler runs after the exit).
+ * The exit statistics say how many of each the run had. flags is the
+ * guest's RFLAGS: with external-interrupt exiting RFLAGS.IF does not
+ * block external interrupts (SDM Vol. 3C, VMX non-root operation), but
+ * Bochs 2.7 exits for none while the guest's IF is 0. So the figures
+ * come from a run with IF 1, and a short run with IF 0 shows the quirk.
+ */
+static void bench_gaps(unsigned long span, unsigned int flags, int report)
+{
+	static const char *const names[] = { "preempt", "extirq", "io" };
+	static uint32_t gap[NGAPS];
+	unsigned long before[3], after[3], intr;
+	const char *r;
+	uint32_t n;
+
+	load("tsc_gaps");
+	memset(gap, 0, sizeof(gap));
+	if (pwrite(vm0, gap, sizeof(gap), GAPS) != sizeof(gap))
+		die("vm0:");
+	stats(before, names, 3);
+	intr = intr_total();
+	xprintf(ctlfd, "go cx=%#lx;flags=%#x;pc=0x1000;sp=0x8000;\n", span,
+		flags);
+	xwait();
+	intr = intr_total() - intr;
+	expect("io 0x810043 pc 0x1047 ", "tsc_gaps");
+	stats(after, names, 3);
+	n = field(line, "ax");
+	if (n > NGAPS)
+		die("tsc_gaps: %u gaps", n);
+	if (pread(vm0, gap, n * sizeof(*gap), GAPS) != (ssize_t)(n * sizeof(*gap)))
+		die("vm0:");
+	info("gaps flags %#x: exits preempt %lu extirq %lu io %lu (stats), "
+	     "host interrupts %lu, during the run", flags,
+	     after[0] - before[0], after[1] - before[1], after[2] - before[2],
+	     intr);
+	r = read_regs();
+	gaps_report(gap, n, (uint32_t)field(r, "bx"), (uint32_t)field(r, "dx"),
+		    after[1] - before[1], after[0] - before[0], report);
+}
+
+/* The whole regs file in one read at offset 0; a one-line write. */
+static void bench_regs(unsigned long n)
+{
+	unsigned long i;
+	ssize_t len;
+	uint64_t t;
+
+	len = strlen(read_regs());
+	if (pread(regsfd, regsbuf, sizeof(regsbuf), len) != 0)
+		die("regs: more than %zd bytes", len);
+	t = rdtsc();
+	for (i = 0; i < n; i++)
+		if (pread(regsfd, regsbuf, sizeof(regsbuf), 0) != len)
+			die("regs: short read");
+	raw("regs_read", (double)(rdtsc() - t) / n, "cycles", n);
+	info("regs file: %zd bytes", len);
+	t = rdtsc();
+	for (i = 0; i < n; i++)
+		xwrite(regsfd, "pc 0x1000\n");
+	raw("regs_write", (double)(rdtsc() - t) / n, "cycles", n);
+}
+
+/* `step`: the write returns once the instruction ran (SPEC "ctl"). */
+static void bench_step(unsigned long n)
+{
+	unsigned long i;
+	uint64_t t, cx;
+
+	load("spincount");
+	xwrite(regsfd, "pc 0x1000\ncx 0x0\n");
+	t = rdtsc();
+	for (i = 0; i < n; i++)
+		xwrite(ctlfd, "step\n");
+	t = rdtsc() - t;
+	cx = field(read_regs(), "cx");
+	if (cx != (n + 1) / 2)
+		die("after %lu steps cx is %llu, want %lu", n,
+		    (unsigned long long)cx, (n + 1) / 2);
+	raw("step", (double)t / n, "cycles", n);
+}
+
+/* map, first writes, unmap of mib MiB of vm1 at 16 MiB */
+static void bench_map(unsigned long mib, unsigned int reps)
+{
+	unsigned long size = mib << 20, pages = size >> 12;
+	uint64_t tmap = 0, ttouch = 0, tunmap = 0, t;
+	struct memsnap m0, m1, m2, m3;
+	char op[32];
+	unsigned int i;
+
+	load("touch");
+	for (i = 0; i < reps; i++) {
+		memsnap(&m0);
+		t = rdtsc();
+		xprintf(mapfd, "rwx wb %#lx %#lx vm1 0x0\n", HIGH_GPA,
+			HIGH_GPA + size);
+		tmap += rdtsc() - t;
+		memsnap(&m1);
+		xprintf(ctlfd, "go cx=%#lx;si=%#lx;pc=0x1000;sp=0x8000;\n",
+			pages, HIGH_GPA);
+		xwait();
+		expect("io 0x810043 pc 0x1025 ", "touch");
+		ttouch += field(line, "ax");
+		memsnap(&m2);
+		t = rdtsc();
+		xprintf(mapfd, "--- wb %#lx %#lx\n", HIGH_GPA, HIGH_GPA + size);
+		tunmap += rdtsc() - t;
+		memsnap(&m3);
+		if (i == 0 && mib >= 16) {
+			memdelta("map", &m0, &m1, mib);
+			memdelta("first writes", &m0, &m2, mib);
+			memdelta("after unmap", &m0, &m3, mib);
+		}
+		if (i == 0 && mib == 256)
+			mem_raw(&m0, &m2, mib, 0);
+	}
+	snprintf(op, sizeof(op), "map_%luM", mib);
+	raw(op, (double)tmap / reps, "cycles", reps);
+	snprintf(op, sizeof(op), "touch_%luM", mib);
+	raw(op, (double)ttouch / reps, "cycles/page", reps);
+	snprintf(op, sizeof(op), "unmap_%luM", mib);
+	raw(op, (double)tunmap / reps, "cycles", reps);
+}
+
+static void print_stats(void)
+{
+	char buf[8192], *p, *nl;
+	int fd = xopen("stats", O_RDONLY);
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	for (p = buf; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = 0;
+		if (strcmp(strchr(p, ' ') ? strchr(p, ' ') : "", " 0"))
+			info("stats %s", p);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long n = 1000, span = 350000000;
+	int c;
+
+	bench_side = "xvmx";
+	while ((c = getopt(argc, argv, "r:g:n:s:")) != -1) {
+		switch (c) {
+		case 'r':
+			snprintf(root, sizeof(root), "%s", optarg);
+			break;
+		case 'g':
+			gdir = optarg;
+			break;
+		case 'n':
+			n = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			span = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr, "usage: xvmxbench [-r DIR] [-g DIR] [-n N] [-s SPAN]\n");
+			return 2;
+		}
+	}
+	delta = calloc(n ? n : 1, sizeof(*delta));
+	if (!delta)
+		die("%lu deltas:", n);
+	vm0 = segment("vm0", LOW_SIZE);
+	close(segment("vm1", HIGH_MAX));
+	ctlfd = xopen("ctl", O_WRONLY);
+	xwrite(ctlfd, "init\n");
+	waitfd = xopen("wait", O_RDONLY);
+	regsfd = xopen("regs", O_RDWR);
+	mapfd = xopen("map", O_WRONLY);
+	xwrite(mapfd, "rwx wb 0x0 0x200000 vm0 0x0\n");
+
+	bench_syscall(n);
+	bench_out(n);
+	bench_insn("cpuid", 0, n);
+	bench_insn("vmcall", 1, n);
+	bench_gaps(span / 10, 2, 0);
+	bench_gaps(span, 0x202, 1);
+	bench_regs(n);
+	bench_step(n);
+	bench_map(1, 8);
+	bench_map(16, 2);
+	bench_map(256, 1);
+	print_stats();
+	xwrite(ctlfd, "quit\n");
+	unlink("/dev/shm/vm0");
+	unlink("/dev/shm/vm1");
+	info("done");
+	return 0;
+}
