@@ -54,9 +54,12 @@ enum xvmx_gpr {
 enum xvmx_special {
 	XSPEC_CR0REAL, XSPEC_CR0FAKE, XSPEC_CR0MASK,
 	XSPEC_CR4REAL, XSPEC_CR4FAKE, XSPEC_CR4MASK,
-	XSPEC_EFER, XSPEC_PAT,
+	XSPEC_CR8, XSPEC_EFER, XSPEC_PAT,
 	XSPEC_DR0, XSPEC_DR1, XSPEC_DR2, XSPEC_DR3, XSPEC_DR6,
 	XSPEC_XCR0,
+	/* the guest's own MSRs, switched on entry and exit (SPEC "regs") */
+	XSPEC_KERNELGSBASE, XSPEC_STAR, XSPEC_LSTAR, XSPEC_CSTAR,
+	XSPEC_SFMASK,
 };
 
 #define XREG_RO		0x01	/* read-only: exit information */
@@ -106,6 +109,8 @@ int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
 #define XMAP_R		0x1
 #define XMAP_W		0x2
 #define XMAP_X		0x4
+
+#define XMAP_MT_WB	6	/* the write-back memory type (SDM 13.3) */
 
 #define XVMX_SEG_MAX	256	/* segment name incl. NUL */
 #define XVMX_GPA_LIMIT	(1ULL << 48)
@@ -179,6 +184,7 @@ const char *xvmx_exc_name(unsigned int v);
 /* The exit table of xvmx_exits.h by reason; name NULL where unused. */
 struct xvmx_exit_desc {
 	const char *name;	/* ".cpuid" */
+	u16 regs;		/* XR_*: what its exit line carries */
 	u8 where;		/* XVMX_WHERE_USER/_KERNEL/_SPLIT */
 	const char *where_text;	/* "kernel for NMIs, else wait" */
 };
@@ -192,6 +198,7 @@ const char *xvmx_exit_name(unsigned int r);
 
 /* Basic exit reasons the text layer needs to know. */
 #define XEXIT_EXC		0
+#define XEXIT_CR_ACCESS		28
 #define XEXIT_IO		30
 #define XEXIT_EPT_VIOLATION	48
 #define XEXIT_EPT_MISCONFIG	49
@@ -205,12 +212,16 @@ struct xvmx_exit {
 	u32 intinfo;		/* exit interruption information */
 	u32 intcode;		/* exit interruption error code */
 	u64 va, pa;		/* guest linear / physical address */
-	u64 ax;
+	/* the guest's GPRs at the exit by hardware number (4 is rsp) */
+	u64 gpr[16];
 };
 
 /*
  * "[!]cause qual pc PC sp SP ilen ILEN iinfo IINFO[ excode X][ va X][ pa X]
- * [ ax X]\n", numbers as %#llx (0 prints 0x0).
+ * [ REG X]...\n", numbers as %#llx (0 prints 0x0). The registers are the
+ * ones the exiting instruction reads (the exit table's column, string I/O
+ * adding cx si di, a MOV to a CR its source), in the order regs prints
+ * them (SPEC "wait"); sp is on the line already.
  */
 int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e);
 

@@ -278,6 +278,16 @@ static int map_write(struct xvmx_open *o, const char *buf, size_t len)
 		ret = xvmx_parse_map_line(p, nl - p, &lines[n], &err);
 		if (ret)
 			goto out_free;
+		/*
+		 * Every segment is host RAM, which Linux maps write-back: a
+		 * UC, WC, WT or WP mapping of it would alias it with another
+		 * memory type (SDM 13.12.4). Only wb maps; unmap lines may
+		 * name any type.
+		 */
+		if (!lines[n].unmap && lines[n].memtype != XMAP_MT_WB) {
+			ret = -EINVAL;
+			goto out_free;
+		}
 		n++;
 	}
 	if (!n)

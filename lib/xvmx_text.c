@@ -278,6 +278,7 @@ const struct xvmx_reg xvmx_regs[] = {
 	SREG("cr4real", XSPEC_CR4REAL),
 	SREG("cr4fake", XSPEC_CR4FAKE),
 	SREG("cr4mask", XSPEC_CR4MASK),
+	SREG("cr8", XSPEC_CR8),
 	SREG("pat", XSPEC_PAT),
 	SREG("efer", XSPEC_EFER),
 	SREG("dr0", XSPEC_DR0),
@@ -287,6 +288,14 @@ const struct xvmx_reg xvmx_regs[] = {
 	SREG("dr6", XSPEC_DR6),
 	VREG("dr7", 8, GUEST_DR7),
 	SREG("xcr0", XSPEC_XCR0),
+	SREG("kernelgsbase", XSPEC_KERNELGSBASE),
+	SREG("star", XSPEC_STAR),
+	SREG("lstar", XSPEC_LSTAR),
+	SREG("cstar", XSPEC_CSTAR),
+	SREG("sfmask", XSPEC_SFMASK),
+	VREG("sysentercs", 4, GUEST_SYSENTER_CS),
+	VREG("sysenteresp", 8, GUEST_SYSENTER_ESP),
+	VREG("sysentereip", 8, GUEST_SYSENTER_EIP),
 
 	ROREG("instructionerror", 4, VM_INSTRUCTION_ERROR),
 	ROREG("exitreason", 4, VM_EXIT_REASON),
@@ -682,8 +691,8 @@ int xvmx_parse_event(const char *buf, size_t len, struct xvmx_event *ev,
 XVMX_EXPORT_FOR_KUNIT(xvmx_parse_event);
 
 /* The exit table, by reason (include/xvmx_exits.h). */
-#define EXIT_DESC(r, n, h)						\
-	[r] = { .name = n, .where = XVMX_WHERE_##h,			\
+#define EXIT_DESC(r, n, h, rg)						\
+	[r] = { .name = n, .regs = rg, .where = XVMX_WHERE_##h,		\
 		.where_text = XVMX_WHERE_TEXT_##h },
 const struct xvmx_exit_desc xvmx_exit_table[XVMX_EXIT_REASONS] = {
 	XVMX_EXITS(EXIT_DESC)
@@ -698,6 +707,42 @@ const char *xvmx_exit_name(unsigned int r)
 XVMX_EXPORT_FOR_KUNIT(xvmx_exit_name);
 
 /* ----------------------------------------------------------- exit lines */
+
+/* I/O qualification: string instruction (SDM 28.2.1, table 28-5) */
+#define IO_QUAL_STRING		BIT_ULL(4)
+/* CR access qualification: type 0 is a MOV to CR, GPR in 11:8 (28-3) */
+#define CR_QUAL_MOV_TO(q)	((((q) >> 4) & 3) == 0)
+#define CR_QUAL_GPR(q)		(((q) >> 8) & 0xf)
+
+/* GPR hardware numbers in the order regs prints them; their names */
+static const u8 gpr_order[] = { 0, 3, 1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+				14, 15 };
+static const char *const gpr_names[16] = {
+	"ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+/* The registers the exiting instruction reads (SPEC "wait"). */
+static void print_exit_regs(struct pbuf *pb, const struct xvmx_exit *e,
+			    unsigned int basic)
+{
+	unsigned int want = 0, i, n;
+
+	if (e->reason & XEXIT_ENTRY_FAIL)
+		return;
+	if (basic < XVMX_EXIT_REASONS)
+		want = xvmx_exit_table[basic].regs;
+	if (basic == XEXIT_IO && (e->qual & IO_QUAL_STRING))
+		want |= XR_CX | XR_SI | XR_DI;
+	if (basic == XEXIT_CR_ACCESS && CR_QUAL_MOV_TO(e->qual))
+		want |= 1U << CR_QUAL_GPR(e->qual);
+	for (i = 0; i < ARRAY_SIZE(gpr_order); i++) {
+		n = gpr_order[i];
+		if (want & (1U << n))
+			pb_printf(pb, " %s 0x%llx", gpr_names[n],
+				  (unsigned long long)e->gpr[n]);
+	}
+}
 
 int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 {
@@ -731,8 +776,7 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 		pb_printf(&pb, " va 0x%llx", (unsigned long long)e->va);
 	if (basic == XEXIT_EPT_VIOLATION || basic == XEXIT_EPT_MISCONFIG)
 		pb_printf(&pb, " pa 0x%llx", (unsigned long long)e->pa);
-	if (basic == XEXIT_IO)
-		pb_printf(&pb, " ax 0x%llx", (unsigned long long)e->ax);
+	print_exit_regs(&pb, e, basic);
 	pb_putc(&pb, '\n');
 	return pb_done(&pb);
 }

@@ -19,6 +19,7 @@
 #include <asm/asm.h>
 #include <asm/unwind_hints.h>
 #include <asm/nospec-branch.h>
+#include <asm/segment.h>
 
 /*
  * XVMX_GPR_* (offsets in struct xvmx_gprs), XVMX_VMCS_HOST_RSP and the
@@ -142,3 +143,55 @@ SYM_INNER_LABEL(xvmx_vmexit, SYM_L_GLOBAL)
 	_ASM_EXTABLE(.Llaunch, .Lfault)
 	_ASM_EXTABLE(.Lresume, .Lfault)
 SYM_FUNC_END(xvmx_vmenter)
+
+/*
+ * void xvmx_nmi_call(void (*entry)(void))
+ *	Call the kernel's NMI entry for VMX (vmx_compat.h picks it) as if an
+ *	NMI had arrived here: on this stack, with the interrupt frame the CPU
+ *	would push (SS, RSP, RFLAGS, CS, then the return address as RIP).
+ *	The handler's IRET ends the NMI blocking that an NMI exit leaves in
+ *	force until the next IRET. Interrupts off. KVM does the same
+ *	(vmx_do_interrupt_nmi_irqoff, vmx_do_nmi_irqoff).
+ */
+SYM_FUNC_START(xvmx_nmi_call)
+	push %rbp
+	mov %rsp, %rbp
+	/* the CPU aligns RSP to 16 bytes before it pushes the frame */
+	and $-16, %rsp
+	push $__KERNEL_DS
+	push %rbp
+	pushf
+	push $__KERNEL_CS
+	CALL_NOSPEC rdi
+	/*
+	 * IRET put RSP back already; restoring it from RBP tells objtool,
+	 * which does not know the callee returns with IRET.
+	 */
+	mov %rbp, %rsp
+	pop %rbp
+	RET
+SYM_FUNC_END(xvmx_nmi_call)
+
+/*
+ * void xvmx_iret_self(void)
+ *	An IRET to the next instruction, for kernels whose NMI entry a module
+ *	may not call: it ends the NMI blocking of an NMI exit, so that the
+ *	NMI xvmx sent to this CPU reaches Linux's handler at once.
+ */
+SYM_FUNC_START(xvmx_iret_self)
+	push %rbp
+	mov %rsp, %rbp
+	and $-16, %rsp
+	push $__KERNEL_DS
+	push %rbp
+	pushf
+	push $__KERNEL_CS
+	lea .Liret_done(%rip), %rax
+	push %rax
+	iretq
+.Liret_done:
+	mov %rbp, %rsp
+	pop %rbp
+	RET
+SYM_FUNC_END(xvmx_iret_self)
+

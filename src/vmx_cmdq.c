@@ -355,6 +355,16 @@ bool xvmx_vcpu_alive(struct xvmx_vcpu *v)
 	return READ_ONCE(v->state) != XVMX_INACTIVE;
 }
 
+u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	for (i = 0; i < XVMX_EXIT_REASONS; i++)
+		n += READ_ONCE(v->stats[i]);
+	return n;
+}
+
 /* ------------------------------------------------- the file layer's backend */
 
 /*

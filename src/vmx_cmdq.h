@@ -12,6 +12,7 @@
 #ifndef XVMX_VMX_CMDQ_H
 #define XVMX_VMX_CMDQ_H
 
+#include <linux/types.h>
 #include <linux/wait.h>
 
 struct xvmx_vcpu;
@@ -23,6 +24,9 @@ void xvmx_vcpu_destroy(struct xvmx_vcpu *v);	/* quits a live vCPU first */
 
 /* A vCPU lives (init done, quit not): the owned CPU must stay online. */
 bool xvmx_vcpu_alive(struct xvmx_vcpu *v);
+
+/* Exits since init, all reasons (any context; a racy sum for tests). */
+u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v);
 
 /* The file layer's backend over @v (struct xvmx_backend, xvmx_files.h). */
 void xvmx_cmdq_backend_init(struct xvmx_backend *be, struct xvmx_vcpu *v);

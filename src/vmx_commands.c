@@ -159,7 +159,7 @@ static int ctl_extrap(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 {
 	int err;
 
-	v->extrap = req->ctl->bitmap;
+	v->extrap = req->ctl->bitmap | XVMX_EXTRAP_FORCED;
 	xvmx_vmcs_load(v);
 	vmcs_write32(v, EXCEPTION_BITMAP, v->extrap);
 	err = xvmx_check_vmcs(v) ? 0 : -EIO;

@@ -55,6 +55,31 @@ static inline void xvmx_cr4_clear_vmxe(void)
 }
 
 /*
+ * Handing an NMI that made the guest exit to Linux (vmx_core.c). The exit
+ * leaves NMIs blocked until the next IRET, so the NMI must go through an
+ * entry that ends in IRET right away, not wait for the next interrupt:
+ * - up to 6.2 (6.1): asm_exc_nmi_noist, KVM's entry on the kernel stack;
+ * - 6.3 to 6.18 (6.12): asm_exc_nmi_kvm_vmx, its successor;
+ * - from 6.19 (7.x) no entry a module may call (x86_entry_from_kvm is
+ *   KVM's only): the NMI is sent back to this CPU as an IPI and an IRET
+ *   to self unblocks it. Both entries exist only with CONFIG_KVM_INTEL.
+ */
+#if IS_ENABLED(CONFIG_KVM_INTEL) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+void asm_exc_nmi_noist(void);
+#define XVMX_NMI_ENTRY		asm_exc_nmi_noist
+#elif IS_ENABLED(CONFIG_KVM_INTEL) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+void asm_exc_nmi_kvm_vmx(void);
+#define XVMX_NMI_ENTRY		asm_exc_nmi_kvm_vmx
+#endif
+
+/*
+ * FRED (7.x, CR4.FRED, bit 32) delivers events without the IDT, and an
+ * NMI exit's blocking ends only with ERETS through an entry KVM alone may
+ * call: xvmx refuses to run there (vmx_core.c).
+ */
+#define XVMX_CR4_FRED		BIT_ULL(32)
+
+/*
  * Test hooks: symbols of xvmx.ko that xvmx_kunit.ko calls, so that KUnit
  * tests the module's own code. Exported only where the kernel has KUnit,
  * in their own namespace. The namespace is an identifier up to 6.12 and a

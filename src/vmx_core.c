@@ -50,6 +50,7 @@
 #include <asm/debugreg.h>
 #include <asm/tsc.h>
 #include <asm/trapnr.h>
+#include <asm/mce.h>
 #include "vmx_ops.h"
 #include "vmx_compat.h"
 
@@ -195,19 +196,24 @@ const char *xvmx_probe(void)
 	    XVMX_BASIC_MEM_TYPE(c->basic) != XVMX_MEMTYPE_WB)
 		return "unsupported VMX_BASIC (VMCS size or memory type)";
 
+	/*
+	 * CR8 exits keep the guest's task priority off the host's local APIC
+	 * (SDM 25.6.2): vmx_exits.c emulates MOV to and from CR8 on v->cr8.
+	 * PAUSE does not exit (a spin-wait is not the VMM's business).
+	 */
 	cpu_want = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING |
 		   CPU_MOV_DR_EXITING | CPU_MWAIT_EXITING |
-		   CPU_MONITOR_EXITING | CPU_PAUSE_EXITING |
+		   CPU_MONITOR_EXITING | CPU_CR8_LOAD_EXITING |
+		   CPU_CR8_STORE_EXITING | CPU_USE_MSR_BITMAPS |
 		   CPU_ACTIVATE_SECONDARY;
 	if (!adjust_ctl(tc ? MSR_VMX_TRUE_PROCBASED_CTLS :
 			MSR_VMX_PROCBASED_CTLS, cpu_want, 0, &c->cpu_ctl))
-		return "no secondary processor-based controls";
+		return "missing processor-based controls (HLT, I/O or CR8 exiting, MSR bitmaps, secondary controls)";
 	/* with true controls, CR3 exiting and INVLPG exiting can be 0 */
 	c->cpu_ctl &= ~(CPU_INVLPG_EXITING | CPU_CR3_LOAD_EXITING |
-			CPU_CR3_STORE_EXITING | CPU_CR8_LOAD_EXITING |
-			CPU_CR8_STORE_EXITING | CPU_RDTSC_EXITING |
+			CPU_CR3_STORE_EXITING | CPU_RDTSC_EXITING |
 			CPU_RDPMC_EXITING | CPU_USE_IO_BITMAPS |
-			CPU_USE_MSR_BITMAPS | CPU_USE_TSC_OFFSETTING);
+			CPU_USE_TSC_OFFSETTING | CPU_PAUSE_EXITING);
 	if (tc) {
 		u64 cap;
 
@@ -244,11 +250,18 @@ const char *xvmx_probe(void)
 	    !(c->ept_vpid & (VPID_CAP_INVVPID_SINGLE | VPID_CAP_INVVPID_ALL)))
 		return "no INVVPID";
 
-	pin_want = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING;
+	/*
+	 * Virtual NMIs keep the guest's NMI blocking apart from the host's
+	 * (SDM 25.3, 26.5.1.2): an NMI that exits leaves the guest's state
+	 * alone. Without them, Bochs saves "blocking by NMI" into the guest
+	 * state of an NMI exit, and every later NMI waits in the guest until
+	 * it executes an IRET instead of exiting. KVM requires them too.
+	 */
+	pin_want = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS;
 	if (!adjust_ctl(tc ? MSR_VMX_TRUE_PINBASED_CTLS :
 			MSR_VMX_PINBASED_CTLS, pin_want, PIN_PREEMPTION_TIMER,
 			&c->pin_ctl))
-		return "no external-interrupt or NMI exiting";
+		return "no external-interrupt exiting, NMI exiting or virtual NMIs";
 	c->preempt_timer = c->pin_ctl & PIN_PREEMPTION_TIMER;
 	/* bound one stretch of guest time to ~1 ms of TSC (SDM 25.5.1) */
 	c->timer_value = clamp_t(u64,
@@ -505,6 +518,7 @@ static void vmcs_setup_guest(struct xvmx_vcpu *v)
 	vmcs_write64(v, VMCS_LINK_POINTER, ~0ULL);
 
 	memset(&v->gprs, 0, sizeof(v->gprs));
+	v->cr8 = 0;
 	memset(v->dr, 0, sizeof(v->dr));
 	v->dr6 = DR6_RESERVED;
 	v->xcr0 = XFEATURE_MASK_FP;
@@ -525,13 +539,67 @@ static void vmcs_setup_controls(struct xvmx_vcpu *v)
 	vmcs_write32(v, PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(v, PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(v, CR3_TARGET_COUNT, 0);
-	vmcs_write32(v, VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write32(v, VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write32(v, VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write64(v, MSR_BITMAP, __pa(v->msr_bitmap));
+	vmcs_write64(v, VM_EXIT_MSR_STORE_ADDR, __pa(v->msrs->guest));
+	vmcs_write32(v, VM_EXIT_MSR_STORE_COUNT, XMSR_NR);
+	vmcs_write64(v, VM_ENTRY_MSR_LOAD_ADDR, __pa(v->msrs->guest));
+	vmcs_write32(v, VM_ENTRY_MSR_LOAD_COUNT, XMSR_NR);
+	vmcs_write64(v, VM_EXIT_MSR_LOAD_ADDR, __pa(v->msrs->host));
+	vmcs_write32(v, VM_EXIT_MSR_LOAD_COUNT, XMSR_NR);
 	vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write64(v, TSC_OFFSET, 0);
 	vmcs_write16(v, VIRTUAL_PROCESSOR_ID, v->vpid);
 	vmcs_write64(v, EPT_POINTER, xvmx_mem_eptp(&v->mem));
+}
+
+/* ------------------------------------------------------- the guest's MSRs */
+
+static const u32 xvmx_guest_msr_index[XMSR_NR] = {
+	[XMSR_KERNEL_GS_BASE]	= MSR_KERNEL_GS_BASE,
+	[XMSR_STAR]		= MSR_STAR,
+	[XMSR_LSTAR]		= MSR_LSTAR,
+	[XMSR_CSTAR]		= MSR_CSTAR,
+	[XMSR_SFMASK]		= MSR_SYSCALL_MASK,
+};
+
+/*
+ * Let the guest read and write @msr without an exit. The MSR bitmap has a
+ * read and a write bitmap for MSRs 0-0x1fff and for 0xc0000000-0xc0001fff
+ * (SDM 25.6.9); a set bit exits.
+ */
+static void msr_bitmap_pass(unsigned long *bitmap, u32 msr)
+{
+	unsigned int base = 0;
+
+	if (msr >= 0xc0000000) {
+		base = 1024 * 8;
+		msr -= 0xc0000000;
+	}
+	__clear_bit(base + msr, bitmap);		/* read */
+	__clear_bit(base + 2048 * 8 + msr, bitmap);	/* write */
+}
+
+/*
+ * The lists and the bitmap; the host list's values are the owned CPU's
+ * (STAR, LSTAR, CSTAR and SFMASK are set once at boot by syscall_init();
+ * KERNEL_GS_BASE is read again at every run, xvmx_run()).
+ */
+static void xvmx_msrs_setup(struct xvmx_vcpu *v)
+{
+	unsigned int i;
+
+	memset(v->msr_bitmap, 0xff, PAGE_SIZE);
+	for (i = 0; i < XMSR_NR; i++) {
+		v->msrs->guest[i].index = xvmx_guest_msr_index[i];
+		v->msrs->guest[i].value = 0;
+		v->msrs->host[i].index = xvmx_guest_msr_index[i];
+		rdmsrq(xvmx_guest_msr_index[i], v->msrs->host[i].value);
+		msr_bitmap_pass(v->msr_bitmap, xvmx_guest_msr_index[i]);
+	}
+	/* in the VMCS's guest state, switched by entry and exit anyway */
+	msr_bitmap_pass(v->msr_bitmap, MSR_IA32_SYSENTER_CS);
+	msr_bitmap_pass(v->msr_bitmap, MSR_IA32_SYSENTER_ESP);
+	msr_bitmap_pass(v->msr_bitmap, MSR_IA32_SYSENTER_EIP);
 }
 
 /* ---------------------------------------------------------- VMCS windows */
@@ -571,12 +639,31 @@ static void *alloc_vmx_page(int cpu)
 	return va;
 }
 
+/* What xvmx_hw_enable() allocates; NULL ones are fine. */
+static void xvmx_free_pages(struct xvmx_vcpu *v)
+{
+	if (v->fpu)
+		free_pages_exact(v->fpu, xvmx_fpu_alloc_size());
+	free_page((unsigned long)v->msr_bitmap);
+	free_page((unsigned long)v->msrs);
+	free_page((unsigned long)v->vmcs);
+	free_page((unsigned long)v->vmxon_region);
+	v->fpu = v->vmcs = v->vmxon_region = NULL;
+	v->msrs = NULL;
+	v->msr_bitmap = NULL;
+}
+
 /* Kthread: CR4.VMXE, VMXON, VMCS. Undone by xvmx_hw_disable(). */
 int xvmx_hw_enable(struct xvmx_vcpu *v)
 {
 	int err;
 
 	xvmx_assert_kthread(v);
+	if (native_read_cr4() & XVMX_CR4_FRED) {
+		pr_info("CPU %d: FRED is on: an NMI that exits could not be handed to Linux (vmx_compat.h); xvmx does not run with FRED\n",
+			v->cpu);
+		return -EOPNOTSUPP;
+	}
 	/*
 	 * Another hypervisor (kvm_intel) in VMX operation on this CPU: a
 	 * second VMXON would fail (SDM 30.3, VMXON: error 15).
@@ -591,7 +678,10 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 	v->vmxon_region = alloc_vmx_page(v->cpu);
 	v->vmcs = alloc_vmx_page(v->cpu);
 	v->fpu = alloc_pages_exact(xvmx_fpu_alloc_size(), GFP_KERNEL | __GFP_ZERO);
-	if (!v->vmxon_region || !v->vmcs || !v->fpu)
+	v->msrs = (void *)get_zeroed_page(GFP_KERNEL);
+	v->msr_bitmap = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!v->vmxon_region || !v->vmcs || !v->fpu || !v->msrs ||
+	    !v->msr_bitmap)
 		goto err_free_pages;
 	/* MXCSR is loaded by XRSTOR even for init-state SSE (SDM 13.8.1) */
 	((struct fxregs_state *)v->fpu)->mxcsr = MXCSR_DEFAULT;
@@ -628,6 +718,7 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 	v->stepmapped = false;
 	v->launched = false;
 	v->vmcs_error = false;
+	xvmx_msrs_setup(v);
 	vmcs_setup_controls(v);
 	vmcs_setup_host(v);
 	vmcs_setup_guest(v);
@@ -651,11 +742,7 @@ err_clear_vmxe:
 	xvmx_vmcs_put(v);
 	xvmx_mem_destroy(&v->mem);
 err_free_pages:
-	if (v->fpu)
-		free_pages_exact(v->fpu, xvmx_fpu_alloc_size());
-	free_page((unsigned long)v->vmcs);
-	free_page((unsigned long)v->vmxon_region);
-	v->fpu = v->vmcs = v->vmxon_region = NULL;
+	xvmx_free_pages(v);
 	return err;
 }
 
@@ -672,10 +759,7 @@ void xvmx_hw_disable(struct xvmx_vcpu *v)
 	xvmx_cr4_clear_vmxe();
 	v->vmx_on = false;
 	xvmx_vmcs_put(v);
-	free_pages_exact(v->fpu, xvmx_fpu_alloc_size());
-	free_page((unsigned long)v->vmcs);
-	free_page((unsigned long)v->vmxon_region);
-	v->fpu = v->vmcs = v->vmxon_region = NULL;
+	xvmx_free_pages(v);
 }
 
 /* ---------------------------------------------------- host state */
@@ -698,11 +782,21 @@ static void xvmx_reload_tr(int cpu)
 	asm volatile("ltr %w0" : : "q" (GDT_ENTRY_TSS * 8));
 }
 
-/* Host state a VM exit clobbers, put back before Linux runs on. */
+/*
+ * Host state a VM exit clobbers or the guest changes. What interrupt and
+ * NMI handlers may depend on comes back after every exit, before
+ * interrupts are on again (xvmx_host_after_exit()): IA32_DEBUGCTL and the
+ * debug registers of the host's breakpoints; KERNEL_GS_BASE, STAR, LSTAR,
+ * CSTAR and SFMASK come back through the VM-exit MSR-load list. What only
+ * user space and context switches depend on comes back when the run ends
+ * (host_restore()), before preemption is on again: DS, ES, LDTR, the GDT
+ * limit and TR, as KVM restores them in vmx_prepare_switch_to_host().
+ */
 struct xvmx_host_save {
 	u16 ds, es, ldt;
-	u64 kernel_gs_base;
 	u64 debugctl;
+	unsigned long dr[4];	/* while the guest's DR0-3 are loaded */
+	bool guest_dr;
 };
 
 static void host_save(struct xvmx_host_save *hs)
@@ -710,9 +804,57 @@ static void host_save(struct xvmx_host_save *hs)
 	savesegment(ds, hs->ds);
 	savesegment(es, hs->es);
 	asm volatile("sldt %0" : "=g" (hs->ldt));
-	/* SWAPGS in the guest exchanges it; it is not in the VMCS */
-	rdmsrq(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
 	rdmsrq(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
+	hs->guest_dr = false;
+}
+
+/*
+ * Guest DR0-3 and DR6 are not in the VMCS (only DR7 is, SDM 25.4.1): they
+ * go into the registers right before entry, with interrupts off, and the
+ * host's come back right after the exit. MOV-DR exits, so the guest cannot
+ * change them behind our back, and an intercepted #DB leaves DR6 alone
+ * (SDM 28.1). Doing this with interrupts off keeps a host breakpoint
+ * being installed by IPI (hw_breakpoint) from seeing the guest's values.
+ */
+static void xvmx_host_before_entry(struct xvmx_vcpu *v,
+				   struct xvmx_host_save *hs)
+{
+	xvmx_assert_guest(v);
+	hs->guest_dr = (v->dr[0] | v->dr[1] | v->dr[2] | v->dr[3]) ||
+		       v->dr6 != DR6_RESERVED;
+	if (!hs->guest_dr)
+		return;
+	get_debugreg(hs->dr[0], 0);
+	get_debugreg(hs->dr[1], 1);
+	get_debugreg(hs->dr[2], 2);
+	get_debugreg(hs->dr[3], 3);
+	set_debugreg(v->dr[0], 0);
+	set_debugreg(v->dr[1], 1);
+	set_debugreg(v->dr[2], 2);
+	set_debugreg(v->dr[3], 3);
+	set_debugreg(v->dr6, 6);
+}
+
+static void xvmx_host_after_exit(struct xvmx_vcpu *v,
+				 struct xvmx_host_save *hs)
+{
+	xvmx_assert_guest(v);
+	/* VM exit clears IA32_DEBUGCTL (SDM 28.5.1) */
+	if (hs->debugctl)
+		wrmsrq(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
+	if (hs->guest_dr) {
+		set_debugreg(hs->dr[0], 0);
+		set_debugreg(hs->dr[1], 1);
+		set_debugreg(hs->dr[2], 2);
+		set_debugreg(hs->dr[3], 3);
+		set_debugreg(DR6_RESERVED, 6);
+	}
+	/*
+	 * ...and sets DR7 to 0x400 (SDM 28.5.1): the host's breakpoints are
+	 * in cpu_dr7, which hw_breakpoint keeps for this CPU.
+	 */
+	if (hw_breakpoint_active())
+		set_debugreg(__this_cpu_read(cpu_dr7), 7);
 }
 
 static void host_restore(struct xvmx_host_save *hs, int cpu)
@@ -721,18 +863,12 @@ static void host_restore(struct xvmx_host_save *hs, int cpu)
 		loadsegment(ds, hs->ds);
 	if (hs->es)
 		loadsegment(es, hs->es);
-	/* VM exit leaves LDTR unusable (SDM 27.5.2) */
+	/* VM exit leaves LDTR unusable (SDM 28.5.2) */
 	if (hs->ldt)
 		asm volatile("lldt %0" : : "rm" (hs->ldt));
-	wrmsrq(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
-	/* VM exit clears IA32_DEBUGCTL and sets DR7 to 0x400 (SDM 27.5.1) */
-	if (hs->debugctl)
-		wrmsrq(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
 	/*
 	 * VM exit sets the GDTR limit to 0xffff and the TR limit to 0x67
-	 * (SDM 27.5.2): give Linux its GDT limit back, and reload TR so the
+	 * (SDM 28.5.2): give Linux its GDT limit back, and reload TR so the
 	 * I/O bitmap of an ioperm() task stays reachable.
 	 */
 	xvmx_reload_tr(cpu);
@@ -768,6 +904,24 @@ static bool xvmx_ext_event_ok(struct xvmx_vcpu *v, struct xvmx_event *ev)
 	return true;
 }
 
+/* The event goes in at the next VM entry (SDM 26.6). */
+static void xvmx_inject(struct xvmx_vcpu *v, const struct xvmx_event *ev)
+{
+	vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, ev->info);
+	vmcs_write32(v, VM_ENTRY_EXCEPTION_ERROR_CODE, ev->code);
+	vmcs_write32(v, VM_ENTRY_INSTRUCTION_LEN, ev->ilen);
+}
+
+/*
+ * An interrupt the guest's task priority (CR8) masks waits, as the local
+ * APIC would hold it (SDM 11.8.3.1): its class, vector bits 7:4, must be
+ * above the TPR. `exc N` is not held back.
+ */
+static bool irq_above_tpr(const struct xvmx_vcpu *v)
+{
+	return ((v->irq.info & INTR_INFO_VECTOR_MASK) >> 4) > v->cr8;
+}
+
 /* Work for the next entry: flushes, event injection, controls. */
 static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 {
@@ -789,28 +943,31 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 		v->onentry &= ~XE_FLUSH_VPID;
 	}
 
-	if ((v->onentry & XE_POSTEX) && !xvmx_ext_event_ok(v, &v->exc)) {
+	/* a fault an exit handler raised comes first (vmx_exits.c) */
+	if (v->onentry & XE_KFAULT) {
+		xvmx_inject(v, &v->kfault);
+		v->onentry &= ~XE_KFAULT;
+		injected = true;
+	}
+	if ((v->onentry & XE_POSTEX) && !injected &&
+	    !xvmx_ext_event_ok(v, &v->exc)) {
 		ctl |= CPU_INTR_WINDOW_EXITING;
 		injected = true;	/* the irq waits behind it */
-	} else if (v->onentry & XE_POSTEX) {
-		vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, v->exc.info);
-		vmcs_write32(v, VM_ENTRY_EXCEPTION_ERROR_CODE, v->exc.code);
-		vmcs_write32(v, VM_ENTRY_INSTRUCTION_LEN, v->exc.ilen);
+	} else if ((v->onentry & XE_POSTEX) && !injected) {
+		xvmx_inject(v, &v->exc);
 		v->onentry &= ~XE_POSTEX;
 		injected = true;
 	}
 	if ((v->onentry & XE_POSTIRQ) && !(v->onentry & XE_STEP)) {
-		if (!injected && guest_can_take_irq(v)) {
-			vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, v->irq.info);
-			vmcs_write32(v, VM_ENTRY_EXCEPTION_ERROR_CODE,
-				   v->irq.code);
-			vmcs_write32(v, VM_ENTRY_INSTRUCTION_LEN, v->irq.ilen);
+		if (!injected && guest_can_take_irq(v) && irq_above_tpr(v)) {
+			xvmx_inject(v, &v->irq);
 			v->onentry &= ~XE_POSTIRQ;
 			v->irqack = v->irq;
 			xvmx_notify(v, XG_IRQACK, false);
-		} else {
+		} else if (injected || !guest_can_take_irq(v)) {
 			ctl |= CPU_INTR_WINDOW_EXITING;
 		}
+		/* else only the TPR holds it: the guest's next CR8 write exits */
 	}
 	if (v->onentry & XE_STEP) {
 		if (xvmx_caps.mtf)
@@ -869,21 +1026,63 @@ static void xvmx_fpu_save_guest(struct xvmx_vcpu *v)
 }
 
 /*
- * Guest DR0-3 and DR6 are not in the VMCS (only DR7 is, SDM 24.4.1): load
- * them for this run. MOV-DR exits, so the guest cannot change them behind
- * our back, and an intercepted #DB leaves DR6 alone (SDM 27.1). The host's
- * breakpoints come back in host_restore().
+ * A machine check that caused the exit, or hit VM entry, is the host's:
+ * its handler runs now, interrupts still off, on the CPU that took it,
+ * with a ring-3 frame so that it treats the guest as user space, as KVM's
+ * kvm_machine_check() does. The exit itself is reported afterwards.
  */
-static void xvmx_load_guest_dr(struct xvmx_vcpu *v)
+static void xvmx_machine_check(void)
 {
-	if (!(v->dr[0] | v->dr[1] | v->dr[2] | v->dr[3]) &&
-	    v->dr6 == DR6_RESERVED)
-		return;
-	set_debugreg(v->dr[0], 0);
-	set_debugreg(v->dr[1], 1);
-	set_debugreg(v->dr[2], 2);
-	set_debugreg(v->dr[3], 3);
-	set_debugreg(v->dr6, 6);
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/*
+ * An NMI made the guest exit: Linux's handler must see it now (SPEC "The
+ * host stays healthy"). NMIs stay blocked after the exit until an IRET
+ * (vmx_compat.h): call the kernel's NMI entry for VMX, which ends in one,
+ * or, where modules may not, send the NMI back to this CPU and IRET.
+ */
+static void xvmx_nmi_to_host(void)
+{
+#ifdef XVMX_NMI_ENTRY
+	xvmx_nmi_call(XVMX_NMI_ENTRY);
+#else
+	apic->send_IPI(smp_processor_id(), NMI_VECTOR);
+	xvmx_iret_self();
+#endif
+}
+
+/*
+ * Right after an exit (guest context, interrupts off): events that are
+ * the host's. An NMI that caused the exit goes to Linux's handler at
+ * once; an external interrupt stays pending in the local APIC
+ * (no "acknowledge interrupt on exit") and is taken once interrupts are
+ * on; a machine check is handled at once.
+ */
+static void xvmx_host_events(struct xvmx_vcpu *v, u32 reason)
+{
+	u32 intinfo;
+
+	xvmx_assert_guest(v);
+	switch (EXIT_REASON_BASIC(reason)) {
+	case EXIT_REASON_EXCEPTION_NMI:
+		intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
+		if ((intinfo & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+			xvmx_nmi_to_host();
+		else if ((intinfo & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
+			xvmx_machine_check();
+		break;
+	case EXIT_REASON_MCE_DURING_ENTRY:
+		xvmx_machine_check();
+		break;
+	}
 }
 
 /*
@@ -904,7 +1103,12 @@ void xvmx_run(struct xvmx_vcpu *v)
 	xvmx_assert_kthread(v);
 	xvmx_vmcs_load(v);
 	host_save(&hs);
-	xvmx_load_guest_dr(v);
+	/*
+	 * The exit list gives the host its KERNEL_GS_BASE back after every
+	 * exit (the guest's SWAPGS changes it): the value of this run's CPU
+	 * and task, which a preempted kthread may have changed.
+	 */
+	rdmsrq(MSR_KERNEL_GS_BASE, v->msrs->host[XMSR_KERNEL_GS_BASE].value);
 	for (;;) {
 		xvmx_prepare_entry(v);
 		if (!xvmx_check_vmcs(v) || v->state != XVMX_RUNNING)
@@ -916,6 +1120,18 @@ void xvmx_run(struct xvmx_vcpu *v)
 		kernel_fpu_begin_mask(0);
 		local_irq_disable();
 		xvmx_assert_guest(v);
+		/*
+		 * The last look at requests, with interrupts off (KVM's
+		 * IN_GUEST_MODE): a kick that sets one after this is an IPI
+		 * pending at VM entry, which exits at once (external-
+		 * interrupt exiting), so no command waits for the
+		 * preemption timer.
+		 */
+		if (unlikely(READ_ONCE(v->requests) || need_resched())) {
+			local_irq_enable();
+			kernel_fpu_end();
+			break;
+		}
 		/* a kthread borrows whatever mm ran before it */
 		cr = __native_read_cr3();
 		if (unlikely(cr != v->host_cr3)) {
@@ -927,19 +1143,18 @@ void xvmx_run(struct xvmx_vcpu *v)
 			vmcs_writel(v, HOST_CR4, cr);
 			v->host_cr4 = cr;
 		}
+		xvmx_host_before_entry(v, &hs);
 		xvmx_fpu_load_guest(v);
 		ret = xvmx_vmenter(&v->gprs, v->launched);
 		xvmx_fpu_save_guest(v);
+		xvmx_host_after_exit(v, &hs);
 		reason = 0;
 		if (!ret) {
 			reason = vmcs_read32(v, VM_EXIT_REASON);
 			/* a failed VMLAUNCH leaves the VMCS clear (SDM 26.8) */
 			if (!(reason & EXIT_REASON_FAILED_ENTRY))
 				v->launched = true;
-			if ((u16)reason == EXIT_REASON_EXCEPTION_NMI &&
-			    (vmcs_read32(v, VM_EXIT_INTR_INFO) &
-			     INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
-				apic->send_IPI(smp_processor_id(), NMI_VECTOR);
+			xvmx_host_events(v, reason);
 		}
 		local_irq_enable();
 		kernel_fpu_end();

@@ -19,6 +19,8 @@
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <asm/debugreg.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 #include "vmx_ops.h"
 
@@ -52,7 +54,10 @@ static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
 		if (e->qual & EPT_QUAL_GLA_VALID)
 			e->va = vmcs_readl(v, GUEST_LINEAR_ADDRESS);
 	}
-	e->ax = v->gprs.r[XGPR_AX];
+	/* the slots below CR2 are the GPRs by hardware number, rsp unused */
+	static_assert(XGPR_R15 == 15 && XGPR_SP_UNUSED == 4);
+	memcpy(e->gpr, v->gprs.r, sizeof(e->gpr));
+	e->gpr[XGPR_SP_UNUSED] = e->sp;
 }
 
 /*
@@ -170,7 +175,93 @@ static enum xvmx_exit_action exit_mtf(struct xvmx_vcpu *v, u32 reason)
 	return XVMX_EXIT_STOP;
 }
 
-#define EXIT_HANDLER(r, name, h) \
+/* A guest GPR by the number exit qualifications use (SDM table 28-3). */
+static u64 gpr_get(struct xvmx_vcpu *v, unsigned int n)
+{
+	return n == XGPR_SP_UNUSED ? vmcs_readl(v, GUEST_RSP) : v->gprs.r[n];
+}
+
+static void gpr_set(struct xvmx_vcpu *v, unsigned int n, u64 val)
+{
+	if (n == XGPR_SP_UNUSED)
+		vmcs_writel(v, GUEST_RSP, val);
+	else
+		v->gprs.r[n] = val;
+}
+
+/* A fault of the exiting instruction, delivered at the next entry. */
+static enum xvmx_exit_action raise_fault(struct xvmx_vcpu *v,
+					 unsigned int vector, u32 code)
+{
+	v->kfault.info = INTR_INFO_VALID | INTR_TYPE_HARD_EXCEPTION |
+			 INTR_INFO_HAS_ERROR_CODE | vector;
+	v->kfault.code = code;
+	v->kfault.ilen = 0;
+	v->onentry |= XE_KFAULT;
+	return XVMX_EXIT_RESUME;
+}
+
+/*
+ * The exiting instruction was carried out here: the guest goes on after
+ * it. That ends an STI or MOV SS shadow (SDM 26.3.1.5 would refuse it on
+ * a new pc), a trap the guest's own RFLAGS.TF asks for is left pending
+ * (SDM 25.4.2, pending debug exceptions BS), and a step is over.
+ */
+static enum xvmx_exit_action skip_insn(struct xvmx_vcpu *v)
+{
+	u32 ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
+	u32 intr = vmcs_read32(v, GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_writel(v, GUEST_RIP, vmcs_readl(v, GUEST_RIP) + ilen);
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(v, GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI |
+				      GUEST_INTR_STATE_MOV_SS));
+	if ((vmcs_readl(v, GUEST_RFLAGS) & X86_EFLAGS_TF) &&
+	    !(vmcs_read64(v, GUEST_IA32_DEBUGCTL) & DEBUGCTLMSR_BTF))
+		vmcs_writel(v, GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_readl(v, GUEST_PENDING_DBG_EXCEPTIONS) |
+			    DR_STEP);
+	if (v->onentry & XE_STEP)
+		return exit_mtf(v, 0);
+	return XVMX_EXIT_RESUME;
+}
+
+/* Control-register access qualification (SDM 28.2.1, table 28-3) */
+#define CRQ_CR(q)		((q) & 0xf)
+#define CRQ_TYPE(q)		(((q) >> 4) & 3)
+#define CRQ_GPR(q)		(((q) >> 8) & 0xf)
+#define CRQ_MOV_TO_CR		0
+#define CRQ_MOV_FROM_CR		1
+
+/*
+ * MOV to and from CR8 exit (CR8-load and -store exiting): the guest's
+ * task priority lives in v->cr8 and never reaches the host's local APIC.
+ * A write with bits 63:4 set is #GP(0), as on hardware. Every other
+ * control-register access is the VMM's (movcr on `wait`).
+ */
+static enum xvmx_exit_action exit_cr(struct xvmx_vcpu *v, u32 reason)
+{
+	u64 q = vmcs_readl(v, EXIT_QUALIFICATION);
+	u64 val;
+
+	if (CRQ_CR(q) != 8)
+		return XVMX_EXIT_REPORT;
+	switch (CRQ_TYPE(q)) {
+	case CRQ_MOV_TO_CR:
+		val = gpr_get(v, CRQ_GPR(q));
+		if (val & ~(u64)XVMX_CR8_MASK)
+			return raise_fault(v, X86_TRAP_GP, 0);
+		v->cr8 = val;
+		return skip_insn(v);
+	case CRQ_MOV_FROM_CR:
+		gpr_set(v, CRQ_GPR(q), v->cr8);
+		return skip_insn(v);
+	}
+	return XVMX_EXIT_REPORT;
+}
+
+#define EXIT_HANDLER(r, name, h, regs) \
 	[r] = exit_##h,
 static const xvmx_exit_handler xvmx_exit_handlers[XVMX_EXIT_REASONS] = {
 	XVMX_EXITS(EXIT_HANDLER)

@@ -21,6 +21,7 @@
 #include "vmx_vcpu.h"
 #include "vmx_cmdq.h"
 #include "vmx_front.h"
+#include "vmx_test.h"
 
 static int cpu = -1;
 module_param(cpu, int, 0444);
@@ -37,6 +38,17 @@ static int xvmx_cpu_down(unsigned int c)
 		return -EBUSY;
 	return 0;
 }
+
+/*
+ * Test hook for the rig's xvmx_nmitest.ko (kernels with KUnit only): how
+ * many exits the vCPU took since init, all reasons. A racy read of the
+ * kthread's counters, which is all a test that bounds a delay needs.
+ */
+u64 xvmx_test_exit_count(void)
+{
+	return xvmx_vcpu_exit_count(xvmx_vcpu);
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_test_exit_count);
 
 static int __init xvmx_module_init(void)
 {

@@ -275,4 +275,9 @@ static __always_inline void vmcs_clear_bitsl(struct xvmx_vcpu *v,
 int xvmx_vmenter(struct xvmx_gprs *regs, unsigned long launched);
 void xvmx_vmexit(void);		/* HOST_RIP; not callable */
 
+/* vmx_asm.S, interrupts off: call an NMI entry with an interrupt frame */
+void xvmx_nmi_call(void (*entry)(void));
+/* vmx_asm.S, interrupts off: IRET to the next instruction */
+void xvmx_iret_self(void);
+
 #endif /* XVMX_VMX_OPS_H */

@@ -38,6 +38,8 @@ static u64 reg_get(struct xvmx_vcpu *v, const struct xvmx_reg *r)
 		return vmcs_readl(v, CR4_READ_SHADOW);
 	case XSPEC_CR4MASK:
 		return vmcs_readl(v, CR4_GUEST_HOST_MASK);
+	case XSPEC_CR8:
+		return v->cr8;
 	case XSPEC_EFER:
 		return vmcs_read64(v, GUEST_IA32_EFER);
 	case XSPEC_PAT:
@@ -51,6 +53,8 @@ static u64 reg_get(struct xvmx_vcpu *v, const struct xvmx_reg *r)
 		return v->dr6;
 	case XSPEC_XCR0:
 		return v->xcr0;
+	case XSPEC_KERNELGSBASE ... XSPEC_SFMASK:
+		return v->msrs->guest[r->field - XSPEC_KERNELGSBASE].value;
 	}
 	return 0;
 }
@@ -106,6 +110,33 @@ static void fpu_sanitize(struct xvmx_vcpu *v)
 	memset(img->header.reserved, 0, sizeof(img->header.reserved));
 }
 
+/* A 48-bit canonical address: bits 63:47 all equal (SDM 3.3.7.1). */
+static bool canonical(u64 a)
+{
+	return ((s64)a >> 47) == 0 || ((s64)a >> 47) == -1;
+}
+
+/*
+ * Values VM entry would refuse (SDM 26.3.1.1, 26.4: the MSR-load list
+ * fails on what WRMSR would #GP on): an address MSR that is not canonical,
+ * SFMASK with its reserved upper half set.
+ */
+static bool msr_valid(const struct xvmx_reg *r, u64 val)
+{
+	if (r->kind == XREG_VMCS)
+		return (r->field != GUEST_SYSENTER_ESP &&
+			r->field != GUEST_SYSENTER_EIP) || canonical(val);
+	switch (r->field) {
+	case XSPEC_KERNELGSBASE:
+	case XSPEC_LSTAR:
+	case XSPEC_CSTAR:
+		return canonical(val);
+	case XSPEC_SFMASK:
+		return val <= U32_MAX;
+	}
+	return true;
+}
+
 static int regs_validate(const struct xvmx_regset *rs)
 {
 	unsigned int i;
@@ -113,11 +144,15 @@ static int regs_validate(const struct xvmx_regset *rs)
 	for (i = 0; i < rs->n; i++) {
 		const struct xvmx_reg *r = &xvmx_regs[rs->v[i].idx];
 
+		if (!msr_valid(r, rs->v[i].val))
+			return -EINVAL;
 		if (r->kind != XREG_SPECIAL)
 			continue;
 		if (r->field == XSPEC_PAT && !pat_valid(rs->v[i].val))
 			return -EINVAL;
 		if (r->field == XSPEC_XCR0 && !xcr0_valid(rs->v[i].val))
+			return -EINVAL;
+		if (r->field == XSPEC_CR8 && (rs->v[i].val & ~XVMX_CR8_MASK))
 			return -EINVAL;
 	}
 	return 0;
@@ -152,6 +187,9 @@ static void reg_set(struct xvmx_vcpu *v, const struct xvmx_reg *r, u64 val)
 	case XSPEC_CR4MASK:
 		vmcs_writel(v, CR4_GUEST_HOST_MASK, val | xvmx_cr4_host_owned());
 		break;
+	case XSPEC_CR8:
+		v->cr8 = val;
+		break;
 	case XSPEC_EFER:
 		vmcs_write64(v, GUEST_IA32_EFER, val);
 		break;
@@ -170,6 +208,9 @@ static void reg_set(struct xvmx_vcpu *v, const struct xvmx_reg *r, u64 val)
 	case XSPEC_XCR0:
 		v->xcr0 = val;
 		fpu_sanitize(v);
+		break;
+	case XSPEC_KERNELGSBASE ... XSPEC_SFMASK:
+		v->msrs->guest[r->field - XSPEC_KERNELGSBASE].value = val;
 		break;
 	}
 }

@@ -33,6 +33,11 @@
 
 /* The exception bitmap after init (SPEC "ctl", extrap): #DB and #MC */
 #define XVMX_EXTRAP_DEFAULT	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_MC))
+/* ...and what extrap cannot take away: #MC is the host's (SPEC) */
+#define XVMX_EXTRAP_FORCED	BIT(X86_TRAP_MC)
+
+/* CR8 holds the task-priority class, bits 3:0 (SDM 11.8.6) */
+#define XVMX_CR8_MASK		0xfULL
 
 /* Guest GPRs as vmx_asm.S stores them, indexed by enum xvmx_gpr. */
 struct xvmx_gprs {
@@ -67,12 +72,42 @@ static inline size_t xvmx_fpu_alloc_size(void)
 	return PAGE_ALIGN(xvmx_caps.xsave_size);
 }
 
+/*
+ * The guest's own MSRs (SPEC "regs"), in the order of enum xvmx_special
+ * from XSPEC_KERNELGSBASE. VM entry loads them from the guest list, VM
+ * exit stores them there and loads the host's from the host list (SDM
+ * 25.7.2, 25.8.2), as 9front does; the MSR bitmap lets the guest use
+ * them without exits. SYSENTER_CS/ESP/EIP are VMCS guest fields.
+ */
+enum xvmx_guest_msr {
+	XMSR_KERNEL_GS_BASE,
+	XMSR_STAR,
+	XMSR_LSTAR,
+	XMSR_CSTAR,
+	XMSR_SFMASK,
+	XMSR_NR,
+};
+
+/* One entry of a VM-entry/exit MSR list (SDM 25.7.2, table 25-15). */
+struct xvmx_msr_entry {
+	u32 index;
+	u32 reserved;
+	u64 value;
+};
+
+/* Both lists, in one page (16-byte aligned, as the lists must be). */
+struct xvmx_msr_lists {
+	struct xvmx_msr_entry guest[XMSR_NR];	/* entry load, exit store */
+	struct xvmx_msr_entry host[XMSR_NR];	/* exit load */
+};
+
 /* Pending work for the next VM entry (the seed's "onentry"). */
 #define XE_FLUSH_EPT	BIT(0)
 #define XE_FLUSH_VPID	BIT(1)
 #define XE_STEP		BIT(2)
 #define XE_POSTEX	BIT(3)
 #define XE_POSTIRQ	BIT(4)
+#define XE_KFAULT	BIT(5)	/* v->kfault, raised by an exit handler */
 
 /* What a `wait` reader can collect (the seed's "got"). */
 #define XG_EXIT		BIT(0)
@@ -128,6 +163,8 @@ struct xvmx_vcpu {
 	/* Owned by the kthread from here on. */
 	void *vmxon_region;
 	void *vmcs;
+	struct xvmx_msr_lists *msrs;	/* a page */
+	unsigned long *msr_bitmap;	/* a page: set bits exit */
 	bool vmcs_loaded;		/* inside xvmx_vmcs_load()/_put() */
 	bool launched;
 	bool vmx_on;
@@ -142,6 +179,8 @@ struct xvmx_vcpu {
 	void *fpu;			/* XSAVE image, standard format */
 	struct xvmx_mem mem;
 	struct xvmx_event exc, irq, irqack;
+	struct xvmx_event kfault;	/* XE_KFAULT: an emulated fault */
+	u64 cr8;			/* the guest's task priority, 3:0 */
 	struct xvmx_exit exit;		/* snapshot of the last reported exit */
 	struct xvmx_step_save stepsave;	/* the leaf `step -map` replaced */
 	bool stepmapped;

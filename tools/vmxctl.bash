@@ -19,8 +19,9 @@ _vmxctl()
 			ds dsbase dslimit dsperm es esbase eslimit esperm fs fsbase fslimit
 			fsperm gs gsbase gslimit gsperm ss ssbase sslimit ssperm tr trbase
 			trlimit trperm ldtr ldtrbase ldtrlimit ldtrperm cr0real cr0fake
-			cr0mask cr2 cr3 cr4real cr4fake cr4mask pat efer dr0 dr1 dr2 dr3 dr6
-			dr7 xcr0"
+			cr0mask cr2 cr3 cr4real cr4fake cr4mask cr8 pat efer dr0 dr1 dr2 dr3
+			dr6 dr7 xcr0 kernelgsbase star lstar cstar sfmask sysentercs
+			sysenteresp sysentereip"
 		mapfile -t COMPREPLY < <(compgen -W "$regs" -- "$cur") ;;
 	map) mapfile -t COMPREPLY < <(compgen -W "add clear" -- "$cur") ;;
 	wait) mapfile -t COMPREPLY < <(compgen -W "-n --follow" -- "$cur") ;;

@@ -148,9 +148,11 @@ t_ok "map: adjacent line appended" \
 	bash -c "echo 'rwx wb 0x4000 0x8000 $seg 0x4000' >> $X/map"
 t_eq "map: adjacent identical ranges merge on read" "$(cat "$X/map")" \
 	"rwx wb 0x0 0x8000 $seg 0x0"
-t_ok "map: override the middle" bash -c "echo 'r-- uc! 0x2000 0x3000 $seg 0x0' >> $X/map"
+t_errno "map: uc! would alias host RAM: EINVAL" "$EINVAL" \
+	bash -c "echo 'r-- uc! 0x2000 0x3000 $seg 0x0' >> $X/map"
+t_ok "map: override the middle" bash -c "echo 'r-- wb! 0x2000 0x3000 $seg 0x0' >> $X/map"
 t_eq "map: override splits the range" "$(cat "$X/map" | tr '\n' '|')" \
-	"rwx wb 0x0 0x2000 $seg 0x0|r-- uc! 0x2000 0x3000 $seg 0x0|rwx wb 0x3000 0x8000 $seg 0x3000|"
+	"rwx wb 0x0 0x2000 $seg 0x0|r-- wb! 0x2000 0x3000 $seg 0x0|rwx wb 0x3000 0x8000 $seg 0x3000|"
 t_errno "map: out of bounds: EINVAL" "$EINVAL" \
 	bash -c "echo 'rwx wb 0x0 0x20000 $seg 0x0' >> $X/map"
 t_errno "map: missing segment: ENOENT" "No such file" \
@@ -160,7 +162,7 @@ t_errno "map: two lines, second bad: EINVAL" "$EINVAL" \
 t_eq "map: ... and the first not applied" "$(cat "$X/map" | wc -l)" 3
 t_ok "map: 4-field unmap" bash -c "echo '--- wb 0x0 0x2000' >> $X/map"
 t_eq "map: unmapped range gone" "$(head -n 1 "$X/map")" \
-	"r-- uc! 0x2000 0x3000 $seg 0x0"
+	"r-- wb! 0x2000 0x3000 $seg 0x0"
 t_ok "map: open with O_TRUNC (shell >)" sh -c ": > $X/map"
 t_eq "map: O_TRUNC cleared it" "$(cat "$X/map")" ""
 

@@ -350,7 +350,16 @@ static void take_exit(struct sim *s, const struct sim_entry *en)
 	*e = en->exit;
 	e->pc = reg_get(s, "pc");
 	e->sp = reg_get(s, "sp");
-	e->ax = reg_get(s, "ax");
+	{
+		static const char *const gpr[16] = {
+			"ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8",
+			"r9", "r10", "r11", "r12", "r13", "r14", "r15",
+		};
+		unsigned int i;
+
+		for (i = 0; i < 16; i++)
+			e->gpr[i] = reg_get(s, gpr[i]);
+	}
 	reg_set(s, "exitreason", e->reason);
 	reg_set(s, "exitqualification", e->qual);
 	reg_set(s, "exitinstructionlen", e->ilen);

@@ -21,7 +21,7 @@
  *     equals its fake value, so no exit; cr0real becomes 0x33.
  *  3. io 0x800043 pc 0x1015 sp 0x8000 ilen 0x2 ax 0x13
  *       cr0 read back with MP set.  NEXT = 0x1017.
- *  4. movcr 0x300 pc 0x101a sp 0x8000 ilen 0x3
+ *  4. movcr 0x300 pc 0x101a sp 0x8000 ilen 0x3 bx 0x33
  *       ebx ^= NE (0x33) into cr0: NE differs from the fake (0):
  *       mov to CR0 from ebx.  NEXT = 0x101d.
  *  5. io 0x800043 pc 0x1020 sp 0x8000 ilen 0x2 ax 0x0
@@ -29,7 +29,7 @@
  *     Then ecx = eax | DE (0x8) into cr4: guest-owned, no exit.
  *  6. io 0x800043 pc 0x102d sp 0x8000 ilen 0x2 ax 0x8
  *       cr4 read back with DE.  NEXT = 0x102f.
- *  7. movcr 0x104 pc 0x1035 sp 0x8000 ilen 0x3
+ *  7. movcr 0x104 pc 0x1035 sp 0x8000 ilen 0x3 cx 0x2008
  *       ecx |= VMXE (0x2008) into cr4: VMXE differs from its fake:
  *       mov to CR4 from ecx.  NEXT = 0x1038.
  *     The test now writes `cr0mask 0x2` (MP host-owned too; the module
@@ -37,7 +37,7 @@
  *  8. io 0x800043 pc 0x103b sp 0x8000 ilen 0x2 ax 0x11
  *       mov %cr0,%eax: MP now reads from the fake (0) though the real
  *       MP is 1.  NEXT = 0x103d.
- *  9. movcr 0x600 pc 0x1042 sp 0x8000 ilen 0x3
+ *  9. movcr 0x600 pc 0x1042 sp 0x8000 ilen 0x3 si (eax ^ MP)
  *       esi = eax ^ MP into cr0: MP differs from the fake: mov to CR0
  *       from esi.  NEXT = 0x1045.
  *     The test writes `cr0mask 0xa` (TS too) and `cr0fake 0x19` (TS 1).

@@ -70,9 +70,12 @@ class Guest:
         elif b[0] == 0xf4:
             line = '.hlt 0x0 ' + common
         elif b[:2] == b'\x0f\xa2':
-            line = '.cpuid 0x0 ' + common
+            line = '.cpuid 0x0 %s ax %#x cx %#x' % (
+                common, self.get('ax'), self.get('cx'))
         elif b[:3] == b'\x0f\x01\xc1':
-            line = '.vmcall 0x0 ' + common
+            line = '.vmcall 0x0 %s ax %#x bx %#x cx %#x dx %#x' % (
+                common, self.get('ax'), self.get('bx'), self.get('cx'),
+                self.get('dx'))
         if line:
             self.exit = line
             uc.emu_stop()

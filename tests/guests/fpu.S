@@ -19,7 +19,8 @@
  *       upper half from 576+32) at store2 and loaded ymm3 with the 32
  *       bytes at val3: 0xc0 0xc1 ... 0xdf (fpregs: 208 and 576+48).
  *       NEXT = xsetbv_test 0x1035.
- *  3. .xsetbv 0x0 pc 0x103e (xsetbv_insn) sp 0x8000 ilen 0x3
+ *  3. .xsetbv 0x0 pc 0x103e (xsetbv_insn) sp 0x8000 ilen 0x3 ax 0x7 cx 0x0
+ *       dx 0x0
  *       xsetbv with ecx 0, edx:eax 0x7 (XSETBV always exits, SDM
  *       25.1.3).  NEXT = 0x1041.
  *  4. .hlt 0x0 pc 0x1041 sp 0x8000 ilen 0x1

@@ -25,7 +25,7 @@
  * busy TSS, type 11 = 64-bit busy TSS in IA-32e mode, as entry needs).
  *
  * Exits, in order (resume each with `go pc=NEXT;`):
- *  1. .cpuid 0x0 pc 0x1002 sp 0x8000 ilen 0x2
+ *  1. .cpuid 0x0 pc 0x1002 sp 0x8000 ilen 0x2 ax 0x0 cx ...
  *       cpuid with ax 0x0.  The test answers with the leaf's values,
  *       e.g. `go ax=0xd;bx=0x756e6547;cx=0x6c65746e;dx=0x49656e69;pc=0x1004;`
  *  2. io 0x800043 pc 0x1004 sp 0x8000 ilen 0x2 ax <the ax the test gave>

@@ -13,7 +13,7 @@
  * mode (EFER.LMA=1) in compatibility mode; far jump to 0x08 (64-bit).
  *
  * Exits, in order:
- *  1. .vmcall 0x0 pc 0x1033 sp 0x8000 ilen 0x3
+ *  1. .vmcall 0x0 pc 0x1033 sp 0x8000 ilen 0x3 ax .. bx .. cx .. dx ..
  *       The test sets EFER.LME and resumes after the vmcall:
  *       `go efer=0x100;pc=0x1036;`   (PG is still 0, so LMA stays 0)
  *  2. io 0x800043 pc 0x1052 sp 0x8000 ilen 0x2 ax 0x5a5a5a5a00000064

@@ -39,7 +39,7 @@ static void text_regs_round_trip(struct kunit *test)
 	int n, cs;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rs);
-	KUNIT_EXPECT_EQ(test, xvmx_nregs, 82U);
+	KUNIT_EXPECT_EQ(test, xvmx_nregs, 91U);
 	for (i = 0; i < xvmx_nregs; i++) {
 		const struct xvmx_reg *r = &xvmx_regs[i];
 		u64 val = r->size == 8 ? 0x8000000000000001ULL :

@@ -265,14 +265,20 @@ START_TEST(files_map)
 	/* a map longer than the first snapshot buffer: it grows */
 	for (i = 0; i < 256; i++)
 		n += snprintf(lines + n, sizeof(lines) - n,
-			      "r-- wt 0x%x 0x%x " SEG " 0x0\n",
+			      "r-- wb! 0x%x 0x%x " SEG " 0x0\n",
 			      (i * 2 + 16) << 12, (i * 2 + 17) << 12);
 	ck_assert_int_eq(put(XF_MAP, lines), (long)n);
 	m = get(XF_MAP, 4096, NULL);
 	ck_assert_uint_eq(strlen(m), n + strlen(l1));
 	free(m);
-	PUT_OK(XF_MAP, "r-- wt 0x0 0x1000 " SEG " 0x0\n"
-			     "r-- wt 0x0 0x1000 " SEG " 0x0\n");
+	PUT_OK(XF_MAP, "r-- wb 0x0 0x1000 " SEG " 0x0\n"
+			     "r-- wb 0x0 0x1000 " SEG " 0x0\n");
+	/* every segment is host RAM: other memory types would alias it */
+	ck_assert_int_eq(put(XF_MAP, "r-- wt 0x0 0x1000 " SEG " 0x0\n"),
+			 -EINVAL);
+	ck_assert_int_eq(put(XF_MAP, "rwx uc! 0x0 0x1000 " SEG " 0x0\n"),
+			 -EINVAL);
+	PUT_OK(XF_MAP, "--- uc 0x5000 0x6000\n");
 	/* more lines than one write takes */
 	n = 0;
 	for (i = 0; i < 257; i++)

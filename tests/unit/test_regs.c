@@ -16,8 +16,10 @@ static const char spec_order[] =
 	"es esbase eslimit esperm fs fsbase fslimit fsperm "
 	"gs gsbase gslimit gsperm ss ssbase sslimit ssperm "
 	"tr trbase trlimit trperm ldtr ldtrbase ldtrlimit ldtrperm "
-	"cr0real cr0fake cr0mask cr2 cr3 cr4real cr4fake cr4mask pat efer "
+	"cr0real cr0fake cr0mask cr2 cr3 cr4real cr4fake cr4mask cr8 pat efer "
 	"dr0 dr1 dr2 dr3 dr6 dr7 xcr0 "
+	"kernelgsbase star lstar cstar sfmask sysentercs sysenteresp "
+	"sysentereip "
 	"instructionerror exitreason exitqualification exitinterruptinfo "
 	"exitinterruptcode exitinstructionlen exitinstructioninfo exitva "
 	"exitpa idtinterruptinfo idtinterruptcode";
@@ -36,7 +38,8 @@ static unsigned int spec_size(const char *n)
 		"cs", "ds", "es", "fs", "gs", "ss", "tr", "ldtr",
 	};
 	static const char *const four[] = {
-		"instructionerror", "exitreason", "exitinterruptinfo",
+		"sysentercs", "instructionerror", "exitreason",
+		"exitinterruptinfo",
 		"exitinterruptcode", "exitinstructionlen",
 		"exitinstructioninfo", "idtinterruptinfo", "idtinterruptcode",
 	};
@@ -73,7 +76,7 @@ START_TEST(regs_table_order)
 		p += *p == ' ';
 	}
 	ck_assert_uint_eq(i, xvmx_nregs);
-	ck_assert_uint_eq(xvmx_nregs, 82);
+	ck_assert_uint_eq(xvmx_nregs, 91);
 }
 END_TEST
 
@@ -140,6 +143,7 @@ START_TEST(regs_table_kinds)
 		{ "cr4real", XREG_SPECIAL, XSPEC_CR4REAL },
 		{ "cr4fake", XREG_SPECIAL, XSPEC_CR4FAKE },
 		{ "cr4mask", XREG_SPECIAL, XSPEC_CR4MASK },
+		{ "cr8", XREG_SPECIAL, XSPEC_CR8 },
 		{ "pat", XREG_SPECIAL, XSPEC_PAT },
 		{ "efer", XREG_SPECIAL, XSPEC_EFER },
 		{ "dr0", XREG_SPECIAL, XSPEC_DR0 },
@@ -149,6 +153,14 @@ START_TEST(regs_table_kinds)
 		{ "dr6", XREG_SPECIAL, XSPEC_DR6 },
 		{ "dr7", XREG_VMCS, GUEST_DR7 },
 		{ "xcr0", XREG_SPECIAL, XSPEC_XCR0 },
+		{ "kernelgsbase", XREG_SPECIAL, XSPEC_KERNELGSBASE },
+		{ "star", XREG_SPECIAL, XSPEC_STAR },
+		{ "lstar", XREG_SPECIAL, XSPEC_LSTAR },
+		{ "cstar", XREG_SPECIAL, XSPEC_CSTAR },
+		{ "sfmask", XREG_SPECIAL, XSPEC_SFMASK },
+		{ "sysentercs", XREG_VMCS, GUEST_SYSENTER_CS },
+		{ "sysenteresp", XREG_VMCS, GUEST_SYSENTER_ESP },
+		{ "sysentereip", XREG_VMCS, GUEST_SYSENTER_EIP },
 		{ "instructionerror", XREG_VMCS, VM_INSTRUCTION_ERROR, XREG_RO },
 		{ "exitreason", XREG_VMCS, VM_EXIT_REASON, XREG_RO },
 		{ "exitqualification", XREG_VMCS, EXIT_QUALIFICATION, XREG_RO },

@@ -6,6 +6,7 @@
 # guest-owned bits (CR0.MP, CR4.DE) run without an exit; writes that
 # change a host-owned bit from its fake value (NE, VMXE, MP once the
 # mask has it, CLTS and LMSW with TS owned and set in the fake) exit as
+# movcr lines carry the source register of a MOV to a CR (SPEC "wait");
 # movcr with the SDM qualification (27.2.1: CR number, access type, GPR,
 # LMSW source data).
 . /suites/lib.sh
@@ -18,13 +19,13 @@ insmod /modules/xvmx.ko
 io() { # io PC AX: the guest's report exit
 	echo "io 0x800043 pc $1 sp 0x8000 ilen 0x2 iinfo 0x0 ax $2"
 }
-movcr() { # movcr DESC GO QUAL PC ILEN
+movcr() { # movcr DESC GO QUAL PC ILEN [REGS]: REGS the line carries
 	if ! g_go "$2"; then
 		t_result 1 "$1 (go failed)"
 		return 0
 	fi
 	t_match "$1" "$(ev_line)" \
-		"^movcr $3 pc $4 sp 0x8000 ilen $5 iinfo 0x[0-9a-f]+\$"
+		"^movcr $3 pc $4 sp 0x8000 ilen $5 iinfo 0x[0-9a-f]+${6:+ $6}\$"
 }
 regs() { printf '%s\n' "$@" >"$X/regs"; }
 
@@ -49,7 +50,7 @@ t_eq "cr0real: MP set by the guest, NE kept" "$(g_reg cr0real)" \
 t_eq "cr0fake untouched by the guest's write" "$(g_reg cr0fake)" \
 	"$(hex64 0x11)"
 movcr "4: toggling host-owned NE exits (mov to cr0 from ebx)" \
-	"pc=0x1017;" 0x300 0x101a 0x3
+	"pc=0x1017;" 0x300 0x101a 0x3 "bx 0x33"
 t_eq "exitqualification 0x300" "$(g_reg exitqualification)" "$(hex64 0x300)"
 t_eq "the exiting write did not reach cr0real" "$(g_reg cr0real)" \
 	"$(hex64 0x33)"
@@ -60,13 +61,13 @@ ev_expect "6: guest-owned DE written without an exit" "pc=0x1022;" \
 	"$(io 0x102d 0x8)"
 t_eq "cr4real: DE and VMXE" "$(g_reg cr4real)" "$(hex64 0x2008)"
 movcr "7: setting host-owned VMXE exits (mov to cr4 from ecx)" \
-	"pc=0x102f;" 0x104 0x1035 0x3
+	"pc=0x102f;" 0x104 0x1035 0x3 "cx 0x2008"
 t_ok "cr0mask 0x2: MP host-owned too" regs 'cr0mask 0x2'
 t_eq "cr0mask has MP and the host's bits" "$(g_reg cr0mask)" \
 	"$(hex64 $((m0 | 0x2)))"
 ev_expect "8: MP now reads from the fake (0)" "pc=0x1038;" "$(io 0x103b 0x11)"
 movcr "9: toggling MP now exits (mov to cr0 from esi)" "pc=0x103d;" \
-	0x600 0x1042 0x3
+	0x600 0x1042 0x3 "si 0x[0-9a-f]+"
 t_ok "cr0mask 0xa and cr0fake 0x19: TS host-owned and set" \
 	regs 'cr0mask 0xa' 'cr0fake 0x19'
 movcr "10: clts exits (access type 2)" "pc=0x1045;" 0x20 0x1045 0x2

@@ -106,7 +106,7 @@ t_eq "fpregs shows ymm3's upper half at 576+48" "$(pio r "$FP" 624 16)" \
 # --- guest XSETBV exits; xcr0 is the host's business
 g_go "pc=$XSETBV_TEST;"
 t_match "guest xsetbv exits as .xsetbv" "$(ev_line)" \
-	"^\.xsetbv 0x0 pc $XSETBV_INSN sp 0x8000 ilen 0x3 iinfo 0x[0-9a-f]+\$"
+	"^\.xsetbv 0x0 pc $XSETBV_INSN sp 0x8000 ilen 0x3 iinfo 0x[0-9a-f]+ ax 0x7 cx 0x0 dx 0x0\$"
 ev_expect "resume after it: hlt" "pc=$HLT;" \
 	".hlt 0x0 pc $HLT sp 0x8000 ilen 0x1 iinfo 0x0"
 

@@ -9,6 +9,7 @@
 #   g_go 'pc=0x102b;'       echo "go ..." > ctl
 #   g_wait                  one line of wait (times out after G_TIMEOUT s)
 #   g_reg bx                a register's value as regs prints it
+#   g_long64 [EFER]         enter long mode (long64.S's page tables)
 #   g_quit                  quit, remove the segments
 
 G_TIMEOUT=${G_TIMEOUT:-60}
@@ -38,6 +39,14 @@ g_wait() {
 
 g_reg() {
 	sed -n "s/^$1 //p" "$X/regs"
+}
+
+# g_long64 [EFER]: after g_setup, the long-mode state of long64.S's header
+# (its page tables at 0x2000, GDT at 0x5000); EFER default 0x500.
+g_long64() {
+	printf '%s\n' 'cr3 0x2000' 'cr4real 0x20' "efer ${1:-0x500}" \
+		'cr0real 0x80000031' 'cs 0x8' 'csbase 0x0' 'cslimit 0xffffffff' \
+		'csperm 0xa09b' 'gdtrbase 0x5000' 'gdtrlimit 0x17' >"$X/regs"
 }
 
 g_quit() {

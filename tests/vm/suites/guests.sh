@@ -56,7 +56,7 @@ t_ok "long64: enter long mode through regs" sh -c "printf '%s\n' \
 	'gdtrbase 0x5000' 'gdtrlimit 0x17' > $X/regs"
 t_eq "long64: efer has LMA" "$(g_reg efer)" 0x0000000000000500
 g_go_expect "long64: cpuid exit" "" \
-	".cpuid 0x0 pc 0x1002 sp 0x8000 ilen 0x2 iinfo 0x0"
+	".cpuid 0x0 pc 0x1002 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x0 cx 0x0"
 g_go_expect "long64: answered cpuid, io exit" \
 	"ax=0xd;bx=0x756e6547;cx=0x6c65746e;dx=0x49656e69;pc=0x1004;" \
 	"io 0x800043 pc 0x1004 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0xd"

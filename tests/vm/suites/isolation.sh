@@ -6,11 +6,21 @@
 # - FPU: a guest that reads XMM/YMM registers it never wrote sees zeros,
 #   not the registers of the host task that ran before it (fpuleak.S, run
 #   by fpucheck leakgo, which fills its own registers with 0x5a first).
+# - CR8: a long-mode guest raises its task priority to 15 and spins; the
+#   host keeps taking interrupts (its own TPR is untouched) and `stop`
+#   gets through; regs shows cr8 0xf; CR8 with reserved bits is #GP(0).
+# - PAUSE: 1000 PAUSEs do not exit; the first exit is the out after them.
+# - MSRs: the guest writes KERNEL_GS_BASE, LSTAR, STAR and SFMASK and
+#   uses SYSCALL and SWAPGS, without an exit; regs shows its values; the
+#   host's syscalls keep working meanwhile.
+# - #MC stays intercepted whatever extrap says (the module's exception
+#   bitmap is not readable from here: `extrap 0` must still let #DB through
+#   to the guest, and the vCPU must survive it).
 . /suites/lib.sh
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 8
+t_plan 38
 insmod /modules/xvmx.ko
 
 # --- FPU: no host register reaches the guest
@@ -40,6 +50,63 @@ else
 	t_skip "xcr0 7" "no AVX on this host"
 	t_skip "YMM0 reads 0" "no AVX on this host"
 fi
+g_quit
+
+# --- CR8 belongs to the guest
+I() { sym isolate64 "$1"; }
+intr() { sed -n 's/^intr \([0-9]*\).*/\1/p' /proc/stat; }
+t_ok "isolate64: init, map, guest loaded" g_setup isolate64
+t_ok "isolate64: long mode, EFER.SCE for SYSCALL" g_long64 0x501
+ev_expect "the guest sets CR8 to 15 and reads it back" "pc=$(I cr8_test);" \
+	"io 0x800043 pc $(I cr8_out) sp 0x8000 ilen 0x2 iinfo 0x0 ax 0xf"
+t_eq "regs: cr8 0xf" "$(g_reg cr8)" "$(hex64 0xf)"
+i0=$(intr)
+t_eq "go: the guest spins with CR8 15" "$(w ctl "go pc=$(I spin);\n")" ""
+sleep 2
+i1=$(intr)
+t_diag "host interrupts during 2 s of guest spinning: $((i1 - i0))"
+t_ok "the host kept taking interrupts (more than 20 in 2 s)" \
+	test $((i1 - i0)) -gt 20
+t_ok "stop reaches the guest's CPU" sh -c "echo stop > $X/ctl"
+t_eq "status ready" "$(cat "$X/status")" ready
+t_eq "cr8 still 0xf" "$(g_reg cr8)" "$(hex64 0xf)"
+# the 64-bit #GP frame: ss, rsp, rflags, cs, rip, code (48 bytes), code popped
+ev_expect "CR8 with bit 4 set: #GP(0) in the guest" "pc=$(I cr8_gp);" \
+	"io 0x830043 pc $(I gp_out) sp 0x7fd8 ilen 0x2 iinfo 0x0 ax 0x0"
+t_eq "the #GP's rip is the MOV to CR8" "$(g_reg bx)" "$(hex64 "$(I cr8_gp_insn)")"
+t_eq "and CR8 kept its value" "$(g_reg cr8)" "$(hex64 0xf)"
+t_fails "regs: cr8 0x10 is refused (EINVAL)" sh -c "echo 'cr8 0x10' > $X/regs"
+t_ok "regs: cr8 0" sh -c "echo 'cr8 0' > $X/regs"
+t_eq "regs: cr8 reads 0" "$(g_reg cr8)" "$(hex64 0)"
+
+# --- PAUSE does not exit
+ev_expect "1000 PAUSEs: the first exit is the out after them" \
+	"pc=$(I pause_test);sp=0x8000;" \
+	"io 0x810043 pc $(I pause_out) sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x0"
+t_eq "no .pause in stats" "$(grep -c '^\.pause ' "$X/stats")" 0
+
+# --- the guest's own MSRs
+ev_expect "WRMSR, SWAPGS, RDMSR, SYSCALL without an exit: lands at LSTAR" \
+	"pc=$(I msr_test);sp=0x8000;" \
+	"io 0x820043 pc $(I syscall_out) sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x12345000"
+t_eq "no .rdmsr or .wrmsr in stats" \
+	"$(grep -cE '^\.(rd|wr)msr ' "$X/stats")" 0
+t_eq "regs: kernelgsbase" "$(g_reg kernelgsbase)" "$(hex64 0x12345000)"
+t_eq "regs: lstar" "$(g_reg lstar)" "$(hex64 "$(I syscall_entry)")"
+t_eq "regs: star" "$(g_reg star)" 0x0010000800000000
+t_eq "regs: sfmask" "$(g_reg sfmask)" "$(hex64 0x200)"
+t_eq "regs: cx is SYSCALL's return rip" "$(g_reg cx)" \
+	"$(hex64 "$(I msr_ret)")"
+t_ok "the host's own syscalls still work (a process runs)" \
+	sh -c 'cat /proc/uptime >/dev/null'
+t_ok "regs: lstar written from the host" \
+	sh -c "echo 'lstar 0xffffffff81000000' > $X/regs"
+t_eq "regs: lstar reads it back" "$(g_reg lstar)" 0xffffffff81000000
+t_fails "regs: a non-canonical lstar is refused (EINVAL)" \
+	sh -c "echo 'lstar 0x8000000000000000' > $X/regs"
+t_fails "regs: sfmask with its upper half set is refused (EINVAL)" \
+	sh -c "echo 'sfmask 0x100000000' > $X/regs"
+t_eq "regs: sysentercs is 4 bytes" "$(g_reg sysentercs)" 0x00000000
 g_quit
 
 rmmod xvmx

@@ -18,7 +18,7 @@ map_err() {
 	_out=$(sh -c 'echo "$1" >> '"$M" sh "$(printf '%s\n' "$@")" 2>&1)
 	t_match "$_d" "$_out" "$_want"
 }
-t_plan 27
+t_plan 34
 
 mkdir -p /dev/shm
 mountpoint -q /dev/shm || mount -t tmpfs shm /dev/shm
@@ -36,11 +36,19 @@ t_eq "map empty after init" "$(cat "$M")" ""
 
 t_ok "map 2 MiB rwx wb" sh -c "echo 'rwx wb 0x0 0x200000 vm0 0x0' >> $M"
 t_eq "read back" "$(cat "$M")" "rwx wb 0x0 0x200000 vm0 0x0"
-t_ok "override a middle page read-only uc!" \
-	sh -c "echo 'r-- uc! 0x1000 0x2000 vm0 0x3f000' >> $M"
+for mt in uc wc wt wp uc!; do
+	t_fails "a $mt mapping of host RAM is refused (EINVAL: it would alias)" \
+		sh -c "echo 'rwx $mt 0x1000 0x2000 vm0 0x3f000' >> $M"
+done
+t_eq "the refusals changed nothing" "$(cat "$M")" \
+	"rwx wb 0x0 0x200000 vm0 0x0"
+t_ok "override a middle page read-only wb!" \
+	sh -c "echo 'r-- wb! 0x1000 0x2000 vm0 0x3f000' >> $M"
 t_eq "split around the override" "$(cat "$M")" "rwx wb 0x0 0x1000 vm0 0x0
-r-- uc! 0x1000 0x2000 vm0 0x3f000
+r-- wb! 0x1000 0x2000 vm0 0x3f000
 rwx wb 0x2000 0x200000 vm0 0x2000"
+t_ok "an unmap line may name any type" \
+	sh -c "echo '--- uc 0x300000 0x301000' >> $M"
 t_ok "map the page back as it was" \
 	sh -c "echo 'rwx wb 0x1000 0x2000 vm0 0x1000' >> $M"
 t_eq "merged again" "$(cat "$M")" "rwx wb 0x0 0x200000 vm0 0x0"

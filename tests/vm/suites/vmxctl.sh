@@ -23,7 +23,7 @@ t_eq "map prints it" "$(vmxctl -r "$X" map)" "rwx wb 0x0 0x200000 vm0 0x0"
 t_ok "regs set two at once" vmxctl -r "$X" regs pc=0x1000 sp=0x8000
 t_eq "regs NAME prints one value" "$(vmxctl -r "$X" regs pc sp)" "pc 0x1000
 sp 0x8000"
-t_eq "regs prints every register" "$(vmxctl -r "$X" regs | wc -l)" 82
+t_eq "regs prints every register" "$(vmxctl -r "$X" regs | wc -l)" 91
 t_ok "step" vmxctl -r "$X" step
 t_eq "one instruction (xor %ebx,%ebx) later" "$(vmxctl -r "$X" regs pc)" "pc 0x1002"
 t_ok "go" vmxctl -r "$X" go

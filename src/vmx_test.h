@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xvmx test hooks: what xvmx.ko offers the rig's test modules, exported
+ * only where the kernel has KUnit (XVMX_EXPORT_FOR_KUNIT, vmx_compat.h),
+ * in their own namespace. Any context.
+ */
+#ifndef XVMX_VMX_TEST_H
+#define XVMX_VMX_TEST_H
+
+#include <linux/types.h>
+
+/* Exits the vCPU took since init, all reasons (0 before the first init). */
+u64 xvmx_test_exit_count(void);
+
+#endif /* XVMX_VMX_TEST_H */
