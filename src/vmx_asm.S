@@ -20,12 +20,15 @@
 #include <asm/unwind_hints.h>
 #include <asm/nospec-branch.h>
 #include <asm/segment.h>
+#include <asm/alternative.h>
+#include <asm/cpufeatures.h>
 
 /*
  * XVMX_GPR_* (offsets in struct xvmx_gprs), XVMX_VMCS_HOST_RSP and the
  * XVMX_ASM_* return codes, generated from C by Kbuild.
  */
 #include "vmx_asm_offsets.h"
+#include "vmx_compat.h"
 
 	.text
 SYM_FUNC_START(xvmx_vmenter)
@@ -44,12 +47,15 @@ SYM_FUNC_START(xvmx_vmenter)
 	vmwrite %rsp, %rax
 	jbe .Lfail_nowrite
 
-	/* CR2 is not part of the VMCS guest state (SDM 24.4.1). */
+	/* CR2 is not part of the VMCS guest state (SDM 25.4.1). */
 	mov XVMX_GPR_CR2(%rdi), %rax
 	mov %rax, %cr2
 
-	/* The MOVs below keep ZF from this test for the launch/resume pick. */
-	test %rsi, %rsi
+	/*
+	 * CF = @launched, for the launch/resume pick: the MOVs below keep
+	 * it, and so does VERW, which changes only ZF.
+	 */
+	bt $0, %esi
 
 	mov %rdi, %rax
 	mov XVMX_GPR_CX(%rax), %rcx
@@ -68,7 +74,19 @@ SYM_FUNC_START(xvmx_vmenter)
 	mov XVMX_GPR_R15(%rax), %r15
 	mov XVMX_GPR_AX(%rax), %rax
 
-	jnz .Lresume
+	/*
+	 * CPU buffers (MDS, TAA, MMIO stale data) are cleared before the
+	 * guest runs wherever the host's mitigations ask it of KVM: on
+	 * X86_FEATURE_CLEAR_CPU_BUF (6.1's KVM, CLEAR_CPU_BUFFERS) or
+	 * _CLEAR_CPU_BUF_VM (later ones, VM_CLEAR_CPU_BUFFERS). The
+	 * memory-operand VERW does it on CPUs with the microcode for it.
+	 */
+	ALTERNATIVE_2 "jmp .Lskip_verw", "", X86_FEATURE_CLEAR_CPU_BUF, \
+		"", X86_FEATURE_CLEAR_CPU_BUF_VM
+	verw xvmx_verw_sel(%rip)
+.Lskip_verw:
+
+	jc .Lresume
 
 	/*
 	 * On success control comes back at xvmx_vmexit with the stack as it
@@ -104,6 +122,18 @@ SYM_INNER_LABEL(xvmx_vmexit, SYM_L_GLOBAL)
 	mov %r15, XVMX_GPR_R15(%rax)
 	mov %cr2, %rcx
 	mov %rcx, XVMX_GPR_CR2(%rax)
+
+	/*
+	 * Before the first RET: the guest may have trained the return stack
+	 * buffer and the branch history. Refill the RSB and clear the BHB
+	 * where the host's Spectre v2 and BHI mitigations ask it of KVM,
+	 * with the kernel's own sequences.
+	 */
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+		X86_FEATURE_RSB_VMEXIT_LITE
+#if XVMX_HAVE_BHB_CLEAR
+	CLEAR_BRANCH_HISTORY_VMEXIT
+#endif
 	xor %ebx, %ebx
 	jmp .Lout
 
@@ -194,4 +224,10 @@ SYM_FUNC_START(xvmx_iret_self)
 	pop %rbp
 	RET
 SYM_FUNC_END(xvmx_iret_self)
+
+/* A selector for VERW's memory operand: any valid data selector will do. */
+	.pushsection .rodata
+	.balign 2
+SYM_DATA(xvmx_verw_sel, .word __KERNEL_DS)
+	.popsection
 

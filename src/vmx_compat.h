@@ -8,10 +8,32 @@
 #define XVMX_COMPAT_H
 
 #include <linux/version.h>
+
+/* ------------------------------------------ for C and for vmx_asm.S */
+
+/*
+ * Branch-history clearing after VM exit (BHI): the kernel's clear_bhb_loop
+ * through CLEAR_BRANCH_HISTORY_VMEXIT, on X86_FEATURE_CLEAR_BHB_LOOP_ON_
+ * VMEXIT up to 6.18; 7.x renamed the feature CLEAR_BHB_VMEXIT and keeps
+ * clear_bhb_loop for KVM, so xvmx refuses to run on a CPU that needs it
+ * there (vmx_core.c).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+#define XVMX_FEATURE_BHB_VMEXIT		X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT
+#define XVMX_HAVE_BHB_CLEAR		1
+#else
+#define XVMX_FEATURE_BHB_VMEXIT		X86_FEATURE_CLEAR_BHB_VMEXIT
+#define XVMX_HAVE_BHB_CLEAR		0
+#endif
+
+#ifndef __ASSEMBLER__
+
 #include <linux/export.h>
 #include <linux/module.h>
 #include <asm/msr.h>
 #include <asm/tlbflush.h>
+#include <asm/processor.h>
+#include <asm/perf_event.h>
 
 /*
  * MSR accessors: rdmsrl/wrmsrl/rdmsrl_safe up to 6.15, rdmsrq/wrmsrq/
@@ -97,5 +119,45 @@ void asm_exc_nmi_kvm_vmx(void);
 #define XVMX_EXPORT_FOR_KUNIT(sym)
 #endif
 #define XVMX_IMPORT_FOR_KUNIT()	MODULE_IMPORT_NS(XVMX_KUNIT_NS)
+
+/*
+ * The host's own L1TF choice (l1tf=, mitigations=), which decides the L1D
+ * flush before VM entry: l1tf_mitigation on 6.1 and 6.12; 7.x keeps it for
+ * KVM, and then only "mitigations=off" turns the flush off.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+static inline bool xvmx_l1tf_flush_wanted(void)
+{
+	return l1tf_mitigation != L1TF_MITIGATION_OFF;
+}
+#else
+static inline bool xvmx_l1tf_flush_wanted(void)
+{
+	return !cpu_mitigations_off();
+}
+#endif
+
+/*
+ * The perf MSRs (PERF_GLOBAL_CTRL, PEBS_ENABLE...) to switch around the
+ * guest, as KVM does: perf_guest_get_msrs() on 6.1 and 6.12; KVM's only on
+ * 7.x, where nothing is switched and xvmx refuses to run if the PMU
+ * can do PEBS (vmx_core.c).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+#define XVMX_HAVE_PERF_SWITCH	1
+static inline struct perf_guest_switch_msr *xvmx_perf_guest_msrs(int *nr)
+{
+	return perf_guest_get_msrs(nr, NULL);
+}
+#else
+#define XVMX_HAVE_PERF_SWITCH	0
+static inline struct perf_guest_switch_msr *xvmx_perf_guest_msrs(int *nr)
+{
+	*nr = 0;
+	return NULL;
+}
+#endif
+
+#endif /* !__ASSEMBLER__ */
 
 #endif /* XVMX_COMPAT_H */

@@ -35,6 +35,11 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/sizes.h>
+#include <linux/cache.h>
+#include <asm/nospec-branch.h>
+#include <asm/spec-ctrl.h>
+#include <asm/cpufeature.h>
 #include <linux/smp.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -79,6 +84,132 @@ void xvmx_vmcs_failed(struct xvmx_vcpu *v, unsigned long field, int err)
 	if (!v->vmcs_error) {
 		v->vmcs_error = err;
 		v->vmcs_error_field = field;
+	}
+}
+
+/* ------------------------------------------------------- mitigations */
+
+/*
+ * Speculative-execution mitigations around the guest, following the
+ * host's own choices as KVM applies them to its guests (the table is in
+ * Documentation/vmx.rst, "The host stays healthy"):
+ * - after exit, before any RET: RSB refill and BHB clearing; before
+ *   entry: VERW. vmx_asm.S, patched by the kernel's alternatives on the
+ *   feature bits KVM's vmenter.S uses;
+ * - IBRS: with X86_FEATURE_KERNEL_IBRS the host's SPEC_CTRL goes in again
+ *   right after the exit. The guest never writes SPEC_CTRL (its WRMSR
+ *   exits), so it runs with the host's value;
+ * - L1TF: the L1D is flushed before every entry on CPUs with the bug,
+ *   unless the host turned that mitigation off or the CPU flushes on VM
+ *   entry by itself (ARCH_CAPABILITIES.SKIP_VMENTRY_L1DFLUSH); with the
+ *   FLUSH_CMD MSR where there is one, else by reading 64 KiB;
+ * - perf: the MSRs perf_guest_get_msrs() names (PERF_GLOBAL_CTRL,
+ *   PEBS_ENABLE...) are switched through the VM-entry and VM-exit lists.
+ * What a kernel does not export for this (vmx_compat.h) makes init fail
+ * on a CPU that needs it, rather than run unprotected.
+ */
+static bool xvmx_l1d_flush, xvmx_l1d_flush_msr;
+static u8 xvmx_l1d_buf[SZ_64K] __aligned(PAGE_SIZE);
+
+static void xvmx_probe_mitigations(void)
+{
+	u64 cap = 0;
+
+	if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES))
+		rdmsrq(MSR_IA32_ARCH_CAPABILITIES, cap);
+	xvmx_l1d_flush = boot_cpu_has_bug(X86_BUG_L1TF) &&
+			 xvmx_l1tf_flush_wanted() &&
+			 !(cap & ARCH_CAP_SKIP_VMENTRY_L1DFLUSH);
+	xvmx_l1d_flush_msr = boot_cpu_has(X86_FEATURE_FLUSH_L1D);
+}
+
+/* The mitigations in force around the guest, for the log at load. */
+int xvmx_describe_mitigations(char *buf, size_t size)
+{
+	int n = 0;
+
+	buf[0] = 0;
+	if (boot_cpu_has(X86_FEATURE_RSB_VMEXIT) ||
+	    boot_cpu_has(X86_FEATURE_RSB_VMEXIT_LITE))
+		n += scnprintf(buf + n, size - n, " rsb-refill");
+	if (XVMX_HAVE_BHB_CLEAR && boot_cpu_has(XVMX_FEATURE_BHB_VMEXIT))
+		n += scnprintf(buf + n, size - n, " bhb-clear");
+	if (boot_cpu_has(X86_FEATURE_CLEAR_CPU_BUF) ||
+	    boot_cpu_has(X86_FEATURE_CLEAR_CPU_BUF_VM))
+		n += scnprintf(buf + n, size - n, " verw");
+	if (cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS))
+		n += scnprintf(buf + n, size - n, " ibrs");
+	if (xvmx_l1d_flush)
+		n += scnprintf(buf + n, size - n, " l1d-flush(%s)",
+			       xvmx_l1d_flush_msr ? "msr" : "reads");
+	if (XVMX_HAVE_PERF_SWITCH)
+		n += scnprintf(buf + n, size - n, " perf-msrs");
+	return n;
+}
+
+/* Why this kernel cannot protect the host here, or NULL (init, vmx_compat.h). */
+static const char *xvmx_mitigations_missing(void)
+{
+	u64 misc;
+
+	if (!XVMX_HAVE_BHB_CLEAR && boot_cpu_has(XVMX_FEATURE_BHB_VMEXIT))
+		return "the CPU needs its branch history cleared after VM exits and this kernel keeps clear_bhb_loop for KVM";
+	if (!XVMX_HAVE_PERF_SWITCH && boot_cpu_has(X86_FEATURE_DS)) {
+		rdmsrq(MSR_IA32_MISC_ENABLE, misc);
+		if (!(misc & MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL))
+			return "the CPU has PEBS and this kernel keeps perf_guest_get_msrs for KVM";
+	}
+	return NULL;
+}
+
+/* Guest context, right before entry: the L1D holds nothing of the host. */
+static void xvmx_l1d_flush_now(void)
+{
+	unsigned int i;
+
+	if (xvmx_l1d_flush_msr) {
+		wrmsrq(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+		return;
+	}
+	/* 64 KiB of lines of our own: twice any Intel L1D with L1TF */
+	for (i = 0; i < sizeof(xvmx_l1d_buf); i += L1_CACHE_BYTES)
+		(void)READ_ONCE(xvmx_l1d_buf[i]);
+}
+
+/* Guest context, right after the exit, before any indirect branch. */
+static void xvmx_spec_ctrl_host(void)
+{
+	if (cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS))
+		wrmsrq(MSR_IA32_SPEC_CTRL, this_cpu_read(x86_spec_ctrl_current));
+}
+
+/*
+ * Guest context, before entry: the perf MSRs whose guest value differs
+ * go into both lists after the guest's own MSRs, as KVM's
+ * atomic_switch_perf_msrs() does. Only the guest's own MSRs are stored.
+ */
+static void xvmx_perf_switch(struct xvmx_vcpu *v)
+{
+	struct perf_guest_switch_msr *m;
+	unsigned int n = 0;
+	int i, nr;
+
+	m = xvmx_perf_guest_msrs(&nr);
+	for (i = 0; m && i < nr; i++) {
+		if (m[i].host == m[i].guest)
+			continue;
+		if (WARN_ON_ONCE(n == XVMX_PERF_MSRS))
+			break;
+		v->msrs->guest[XMSR_NR + n].index = m[i].msr;
+		v->msrs->guest[XMSR_NR + n].value = m[i].guest;
+		v->msrs->host[XMSR_NR + n].index = m[i].msr;
+		v->msrs->host[XMSR_NR + n].value = m[i].host;
+		n++;
+	}
+	if (n != v->perf_msrs) {
+		vmcs_write32(v, VM_ENTRY_MSR_LOAD_COUNT, XMSR_NR + n);
+		vmcs_write32(v, VM_EXIT_MSR_LOAD_COUNT, XMSR_NR + n);
+		v->perf_msrs = n;
 	}
 }
 
@@ -287,6 +418,7 @@ const char *xvmx_probe(void)
 	err = xvmx_probe_fpu(c);
 	if (err)
 		return err;
+	xvmx_probe_mitigations();
 	c->mxcsr_mask = xvmx_read_mxcsr_mask();
 	return NULL;
 }
@@ -656,9 +788,16 @@ static void xvmx_free_pages(struct xvmx_vcpu *v)
 /* Kthread: CR4.VMXE, VMXON, VMCS. Undone by xvmx_hw_disable(). */
 int xvmx_hw_enable(struct xvmx_vcpu *v)
 {
+	const char *why;
 	int err;
 
 	xvmx_assert_kthread(v);
+	why = xvmx_mitigations_missing();
+	if (why) {
+		pr_info("CPU %d: %s; xvmx does not run unprotected\n", v->cpu,
+			why);
+		return -EOPNOTSUPP;
+	}
 	if (native_read_cr4() & XVMX_CR4_FRED) {
 		pr_info("CPU %d: FRED is on: an NMI that exits could not be handed to Linux (vmx_compat.h); xvmx does not run with FRED\n",
 			v->cpu);
@@ -718,6 +857,7 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 	v->stepmapped = false;
 	v->launched = false;
 	v->vmcs_error = false;
+	v->perf_msrs = 0;
 	xvmx_msrs_setup(v);
 	vmcs_setup_controls(v);
 	vmcs_setup_host(v);
@@ -1144,8 +1284,12 @@ void xvmx_run(struct xvmx_vcpu *v)
 			v->host_cr4 = cr;
 		}
 		xvmx_host_before_entry(v, &hs);
+		xvmx_perf_switch(v);
 		xvmx_fpu_load_guest(v);
+		if (xvmx_l1d_flush)
+			xvmx_l1d_flush_now();
 		ret = xvmx_vmenter(&v->gprs, v->launched);
+		xvmx_spec_ctrl_host();
 		xvmx_fpu_save_guest(v);
 		xvmx_host_after_exit(v, &hs);
 		reason = 0;

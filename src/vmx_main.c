@@ -52,6 +52,7 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_test_exit_count);
 
 static int __init xvmx_module_init(void)
 {
+	char mit[128];
 	const char *why;
 	int err;
 
@@ -87,6 +88,8 @@ static int __init xvmx_module_init(void)
 		goto err_debugfs_exit;
 	pr_info("owning CPU %d (EPT, VPID, unrestricted guest%s)\n", cpu,
 		xvmx_caps.preempt_timer ? ", preemption timer" : "");
+	xvmx_describe_mitigations(mit, sizeof(mit));
+	pr_info("mitigations around the guest:%s\n", mit[0] ? mit : " none");
 	return 0;
 
 err_debugfs_exit:

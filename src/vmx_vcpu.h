@@ -95,10 +95,17 @@ struct xvmx_msr_entry {
 	u64 value;
 };
 
-/* Both lists, in one page (16-byte aligned, as the lists must be). */
+/* Room for the perf MSRs switched around the guest (vmx_core.c). */
+#define XVMX_PERF_MSRS		8
+
+/*
+ * Both lists, in one page (16-byte aligned, as the lists must be). The
+ * first XMSR_NR entries are the guest's MSRs; after them come the perf
+ * MSRs of this entry, loaded by entry and exit but never stored.
+ */
 struct xvmx_msr_lists {
-	struct xvmx_msr_entry guest[XMSR_NR];	/* entry load, exit store */
-	struct xvmx_msr_entry host[XMSR_NR];	/* exit load */
+	struct xvmx_msr_entry guest[XMSR_NR + XVMX_PERF_MSRS];
+	struct xvmx_msr_entry host[XMSR_NR + XVMX_PERF_MSRS];
 };
 
 /* Pending work for the next VM entry (the seed's "onentry"). */
@@ -164,6 +171,7 @@ struct xvmx_vcpu {
 	void *vmxon_region;
 	void *vmcs;
 	struct xvmx_msr_lists *msrs;	/* a page */
+	unsigned int perf_msrs;		/* perf entries in the lists now */
 	unsigned long *msr_bitmap;	/* a page: set bits exit */
 	bool vmcs_loaded;		/* inside xvmx_vmcs_load()/_put() */
 	bool launched;
@@ -264,6 +272,8 @@ struct xvmx_cmd {
 
 /* vmx_core.c, at module load (any context): NULL, or why xvmx cannot run. */
 const char *xvmx_probe(void);
+/* ...and the mitigations it applies around the guest (" rsb-refill ...") */
+int xvmx_describe_mitigations(char *buf, size_t size);
 
 /* vmx_core.c, kthread: VMX on, VMCS built (may sleep); VMX off again. */
 int xvmx_hw_enable(struct xvmx_vcpu *v);
