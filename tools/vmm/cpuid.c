@@ -10,6 +10,10 @@
  * INVPCID (xvmx may not enable it), PKU, LA57, WAITPKG, CET, TSX, MPX,
  * SGX, PT, RDT, AMX, the speculation-control MSRs, XSAVEC and XSAVES
  * (fpregs is the standard XSAVE format); topology says one CPU, one core.
+ * FSGSBASE only once the module switches KERNEL_GS_BASE (regs has
+ * kernelgsbase): with it a guest kernel's SWAPGS/WRGSBASE pairs would
+ * leave its value in the host's MSR; without it the guest writes the MSR,
+ * which exits, and vmx keeps it.
  * Set: the hypervisor bit, with leaf 0x40000000 "xvmxxvmxxvmx".
  * Leaf 0xd is built from the XCR0 bits the guest may enable: x87, SSE,
  * AVX and AVX-512 where the host has them enabled; its EBX follows the
@@ -60,6 +64,12 @@
 
 static u32 host_max, host_max_ext;
 static u64 xcr0_allowed;
+static bool fsgsbase_ok;
+
+void cpuid_module_caps(bool kernelgsbase)
+{
+	fsgsbase_ok = kernelgsbase;
+}
 
 static void host(u32 leaf, u32 sub, u32 r[4])
 {
@@ -198,6 +208,8 @@ void cpuid_guest(u32 leaf, u32 sub, u64 xcr0, bool osxsave, u32 out[4])
 		r[1] &= L7_EBX_KEEP;
 		r[2] &= L7_ECX_KEEP;
 		r[3] &= L7_EDX_KEEP;
+		if (!fsgsbase_ok)
+			r[1] &= ~1U;		/* FSGSBASE */
 		if (!(xcr0_allowed & XFEATURE_YMM))
 			r[1] &= ~L7_EBX_AVX2;
 		if (!(xcr0_allowed & XFEATURE_AVX512)) {

@@ -504,6 +504,7 @@ int main(int argc, char **argv)
 	if (c)
 		fatal("%s: %s (is xvmx loaded, are you root, is a vCPU "
 		      "already active?)", root, strerror(-c));
+	cpuid_module_caps(files_has_reg("kernelgsbase"));
 	mem_map_lines(maplines, sizeof(maplines));
 	c = files_map(maplines);
 	if (c)

@@ -287,6 +287,8 @@ void cpuid_init(void);
 void cpuid_guest(u32 leaf, u32 sub, u64 xcr0, bool osxsave, u32 out[4]);
 /* XCR0 bits the guest may enable */
 u64 cpuid_xcr0_allowed(void);
+/* what the module switches for the guest (regs has kernelgsbase) */
+void cpuid_module_caps(bool kernelgsbase);
 
 /* msr.c: 0 ok, -1 for #GP */
 void msr_reset(void);

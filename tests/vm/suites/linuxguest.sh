@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# xvmx-rig: manual timeout=1500
+#
+# linuxguest: vmx (tools/vmm) boots real guests on xvmx inside the rig.
+#  1. mbtest (tools/vmm/test/mbtest.S), a multiboot ELF: it reads the
+#     fw_cfg signature and RAM size, checks them against the multiboot
+#     memory information and exits through isa-debug-exit with 21: vmx
+#     exits 43.
+#  2. The rig's own minimal kernel as the guest, through its PVH entry,
+#     with a busybox initramfs whose /init prints "hello from the guest",
+#     uname -r and the head of /proc/cpuinfo, and powers off (ACPI).
+# The guest's console is shown as "# guest| " lines, with the words the
+# verdict looks for in the host's log defused (pan!c, B!UG...): they are
+# the guest's, not the host's. Manual (slow, and the Linux guest cannot
+# get far until the module switches the syscall MSRs):
+#   tests/vm/run --suites linuxguest --suite-timeout 1500 --timeout 1800
+. /suites/lib.sh
+
+t_plan 13
+insmod /modules/xvmx.ko
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
+defuse() {
+	sed -e 's/panic/pan!c/g; s/BUG/B!UG/g; s/WARNING/WARN!NG/g' \
+	    -e 's/Oops/Oo!ps/g; s/Call Trace/Call Tr!ace/g; s/KASAN/KAS!AN/g' \
+	    -e 's/UBSAN/UBS!AN/g; s/stall/st!all/g; s/lockup/lock!up/g' \
+	    -e 's/LOCKUP/LOCK!UP/g; s/protection fault/protection f!ault/g' \
+	    -e 's/double fault/double f!ault/g; s/segfault/segf!ault/g' \
+	    -e 's/traps:/tr!aps:/g; s/rcu: INFO/rcu: IN!FO/g' \
+	    -e 's/blocked for more/blocked f!or more/g; s/lockdep/lockd!ep/g' \
+	    -e 's/unreferenced object/unreferenced obj!ect/g' \
+	    -e 's/\r$//' -e "s/^/# $1| /"
+}
+
+# --- 1. the multiboot test kernel
+t0=$(uptime_s)
+out=$(vmx -v -T 300 /vmm/mbtest.elf exit=21 2>/tmp/mbtest.err)
+rc=$?
+t_diag "mbtest: $(elapsed "$t0") s"
+echo "$out" | defuse mbtest
+defuse vmx </tmp/mbtest.err
+t_eq "mbtest: vmx exits 43 (isa-debug-exit 21)" "$rc" 43
+t_match "mbtest: fw_cfg signature QEMU" "$out" "fw_cfg signature QEMU"
+t_match "mbtest: fw_cfg RAM size 128 MiB" "$out" \
+	"RAM size 0x0000000008000000"
+t_match "mbtest: mem_upper and the memory map agree with it" "$out" \
+	"mem_upper and memory map match"
+t_eq "mbtest: the vCPU is gone after vmx" "$(cat "$X/status")" inactive
+
+# --- 2. Linux through PVH
+cmdline="console=ttyS0,115200 panic=-1 nokaslr cryptomgr.notests"
+cmdline="$cmdline mitigations=off pti=off audit=0 nmi_watchdog=0 nowatchdog"
+cmdline="$cmdline tsc=reliable no_timer_check noresume rodata=off"
+cmdline="$cmdline io_delay=none"
+# the host's TSC rate hint (Bochs: its TSC ticks per instruction)
+for w in $(cat /proc/cmdline); do
+	case $w in
+	tsc_early_khz=*) cmdline="$cmdline $w" ;;
+	esac
+done
+t_diag "guest command line: $cmdline"
+t0=$(uptime_s)
+vmx -v -M 64M -T 1200 -i /vmm/guest-initramfs.cpio /vmm/vmlinux "$cmdline" \
+	>/tmp/guest.out 2>/tmp/guest.err </dev/null
+rc=$?
+secs=$(elapsed "$t0")
+defuse guest </tmp/guest.out
+defuse vmx </tmp/guest.err
+t_diag "linux guest: vmx exit status $rc after $secs s"
+g=$(tr -d '\r' </tmp/guest.out)
+t_match "linux: the kernel boots (banner)" "$g" "Linux version"
+t_match "linux: it finds the 16550A console" "$g" \
+	"ttyS0 at I/O 0x3f8 \(irq = 4.*16550A"
+t_match "linux: it mounts the initramfs and runs /init" "$g" \
+	"Run /init as init process"
+t_match "linux: userspace runs: hello from the guest" "$g" \
+	"hello from the guest"
+t_match "linux: uname -r is the rig kernel's" "$g" \
+	"^$(cat /vmm/vmlinux.release)\$"
+t_match "linux: /proc/cpuinfo" "$g" "^vendor_id	: "
+t_eq "linux: vmx exits 0 after the guest's ACPI poweroff" \
+	"$rc $(grep -c 'ACPI poweroff' /tmp/guest.err)" "0 1"
+rmmod xvmx
+t_dmesg_clean "host kernel log clean"
