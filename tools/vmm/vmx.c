@@ -93,15 +93,60 @@ static void cleanup(void)
 	mem_destroy();
 }
 
+/* ---------------------------------------------------------- report */
+
+/* the last exit lines, for -v when vmx stops on an error */
+#define RING	16
+static char ring[RING][160];
+static unsigned long ring_n;
+
+static void ring_add(const char *line)
+{
+	snprintf(ring[ring_n++ % RING], sizeof(ring[0]), "%.*s",
+		 (int)strcspn(line, "\n"), line);
+}
+
+static bool vcpu_up;
+
+static void report(const char *why)
+{
+	const char *stats = files_read("stats"), *p;
+	double secs = (now_ns() - t_start) / 1e9;
+
+	warnx_("%s; %.1f s", why, secs);
+	warnx_("exits by reason (stats):");
+	for (p = stats; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		if (n)
+			warnx_("  %.*s", (int)n, p);
+		p += n;
+		if (*p)
+			p++;
+	}
+	warnx_("exits seen %lu, interrupts posted %lu, acked %lu",
+	       exits_seen, irqs_posted, acks_seen);
+	warnx_("regs reads %lu", regs_reads);
+}
+
 void fatal(const char *fmt, ...)
 {
+	static bool once;
 	va_list ap;
+	unsigned long i;
 
 	console_flush();
 	console_restore();
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
+	if (verbose && vcpu_up && !once) {
+		once = true;
+		warnx_("the last exits:");
+		for (i = ring_n > RING ? ring_n - RING : 0; i < ring_n; i++)
+			warnx_("  %s", ring[i % RING]);
+		report("stopped on an error");
+	}
 	exit(2);
 }
 
@@ -226,9 +271,19 @@ static int run(u64 timeout_ns)
 		devices_tick(now);
 		if (ending || got_signal)
 			break;
-		if (now >= deadline)
+		if (now >= deadline) {
+			if (verbose && st != ST_RUNNING) {
+				warnx_("registers at the timeout:");
+				fputs(files_read("regs"), stderr);
+			} else if (verbose) {
+				/* stop it to see where it is */
+				files_ctl("stop");
+				warnx_("registers at the timeout (stopped):");
+				fputs(files_read("regs"), stderr);
+			}
 			fatal("timeout after %llu s (-T)",
 			      (unsigned long long)(timeout_ns / NSEC_PER_SEC));
+		}
 		if (st == ST_HALTED && pic_pending_vector() >= 0)
 			st = ST_READY;
 		irq_sync();
@@ -296,6 +351,7 @@ static int run(u64 timeout_ns)
 			fatal("wait: cannot parse '%.*s'",
 			      (int)strcspn(line, "\n"), line);
 		exits_seen++;
+		ring_add(line);
 		vcpu_begin(&e);
 		switch (handle_exit(&e)) {
 		case ACT_HALT:
@@ -320,29 +376,6 @@ static int run(u64 timeout_ns)
 		return 128 + got_signal;
 	}
 	return end_status;
-}
-
-/* ---------------------------------------------------------- report */
-
-static void report(void)
-{
-	const char *stats = files_read("stats"), *p;
-	double secs = (now_ns() - t_start) / 1e9;
-
-	warnx_("%s; %.1f s", ending ? end_why : "stopped", secs);
-	warnx_("exits by reason (stats):");
-	for (p = stats; *p;) {
-		size_t n = strcspn(p, "\n");
-
-		if (n)
-			warnx_("  %.*s", (int)n, p);
-		p += n;
-		if (*p)
-			p++;
-	}
-	warnx_("exits seen %lu, interrupts posted %lu, acked %lu",
-	       exits_seen, irqs_posted, acks_seen);
-	warnx_("regs reads %lu", regs_reads);
 }
 
 /* ---------------------------------------------------------- options */
@@ -501,6 +534,7 @@ int main(int argc, char **argv)
 	     (unsigned long long)bi.initrd_size);
 
 	c = files_open(root);
+	vcpu_up = !c;
 	if (c)
 		fatal("%s: %s (is xvmx loaded, are you root, is a vCPU "
 		      "already active?)", root, strerror(-c));
@@ -522,7 +556,8 @@ int main(int argc, char **argv)
 	uart_tx = console_out;
 	status = run(timeout);
 	if (verbose)
-		report();
+		report(got_signal ? "stopped by a signal" :
+		       ending ? end_why : "stopped");
 	else if (status != 0 && ending && !(status & 1))
 		warnx_("%s", end_why);
 	exit(status);

@@ -62,11 +62,14 @@ for w in $(cat /proc/cmdline); do
 done
 t_diag "guest command line: $cmdline"
 t0=$(uptime_s)
-vmx -v -M 64M -T 1200 -i /vmm/guest-initramfs.cpio /vmm/vmlinux "$cmdline" \
-	>/tmp/guest.out 2>/tmp/guest.err </dev/null
-rc=$?
+# the console live (tee), the status through a file
+{
+	vmx -v -M 64M -T 300 -i /vmm/guest-initramfs.cpio /vmm/vmlinux \
+		"$cmdline" 2>/tmp/guest.err </dev/null
+	echo $? >/tmp/guest.rc
+} | tee /tmp/guest.out | defuse guest
+rc=$(cat /tmp/guest.rc)
 secs=$(elapsed "$t0")
-defuse guest </tmp/guest.out
 defuse vmx </tmp/guest.err
 t_diag "linux guest: vmx exit status $rc after $secs s"
 g=$(tr -d '\r' </tmp/guest.out)
