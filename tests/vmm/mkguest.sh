@@ -8,6 +8,7 @@
 #                          cached), packed without its zero pages
 #                          (tests/vm/pvhboot/vmlinux-pack.py): booted
 #                          through its PVH entry
+#   bzImage                the same kernel's bzImage (boot protocol)
 #   guest-initramfs.cpio   busybox-static and an /init that prints
 #                          "hello from the guest", uname -r and the head of
 #                          /proc/cpuinfo, then powers off
@@ -30,6 +31,7 @@ if [[ ! $out/vmlinux -nt $kdir/vmlinux ]]; then
 	mv "$out/vmlinux.tmp" "$out/vmlinux"
 fi
 cp "$kdir/include/config/kernel.release" "$out/vmlinux.release"
+cp "$kdir/arch/x86/boot/bzImage" "$out/bzImage"
 
 busybox=/bin/busybox
 [[ -x $busybox ]] && file_is_static=$(ldd "$busybox" 2>&1 || true)

@@ -10,6 +10,11 @@
 #  2. The rig's own minimal kernel as the guest, through its PVH entry,
 #     with a busybox initramfs whose /init prints "hello from the guest",
 #     uname -r and the head of /proc/cpuinfo, and powers off (ACPI).
+#  3. The same kernel's bzImage, at its 32-bit entry and (-6) at its
+#     64-bit entry in long mode: as far as /init.
+# Userspace in the guest needs the module to switch the guest's syscall
+# MSRs (regs then has lstar): until it does, the tests that need it are
+# TODO (expected failures) and each Linux run ends at vmx's -T.
 # The guest's console is shown as "# guest| " lines, with the words the
 # verdict looks for in the host's log defused (pan!c, B!UG...): they are
 # the guest's, not the host's. Manual (slow, and the Linux guest cannot
@@ -17,8 +22,14 @@
 #   tests/vm/run --suites linuxguest --suite-timeout 1500 --timeout 1800
 . /suites/lib.sh
 
-t_plan 13
+t_plan 17
 insmod /modules/xvmx.ko
+todo=
+echo init >"$X/ctl"
+grep -q '^lstar ' "$X/regs" ||
+	todo="the module does not switch the guest's syscall MSRs yet"
+echo quit >"$X/ctl"
+[ -n "$todo" ] && t_diag "userspace tests are TODO: $todo"
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -61,29 +72,30 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 t_diag "guest command line: $cmdline"
-t0=$(uptime_s)
-# the console live (tee), the status through a file
-{
-	vmx -v -M 64M -T 300 -i /vmm/guest-initramfs.cpio /vmm/vmlinux \
-		"$cmdline" 2>/tmp/guest.err </dev/null
-	echo $? >/tmp/guest.rc
-} | tee /tmp/guest.out | defuse guest
-rc=$(cat /tmp/guest.rc)
-secs=$(elapsed "$t0")
-defuse vmx </tmp/guest.err
-t_diag "linux guest: vmx exit status $rc after $secs s"
-g=$(tr -d '\r' </tmp/guest.out)
+linux_run guest /vmm/vmlinux "$cmdline"
 t_match "linux: the kernel boots (banner)" "$g" "Linux version"
 t_match "linux: it finds the 16550A console" "$g" \
 	"ttyS0 at I/O 0x3f8 \(irq = 4.*16550A"
 t_match "linux: it mounts the initramfs and runs /init" "$g" \
 	"Run /init as init process"
-t_match "linux: userspace runs: hello from the guest" "$g" \
+t_match_todo "linux: userspace runs: hello from the guest" "$g" \
 	"hello from the guest"
-t_match "linux: uname -r is the rig kernel's" "$g" \
+t_match_todo "linux: uname -r is the rig kernel's" "$g" \
 	"^$(cat /vmm/vmlinux.release)\$"
-t_match "linux: /proc/cpuinfo" "$g" "^vendor_id	: "
-t_eq "linux: vmx exits 0 after the guest's ACPI poweroff" \
-	"$rc $(grep -c 'ACPI poweroff' /tmp/guest.err)" "0 1"
+t_match_todo "linux: /proc/cpuinfo" "$g" "^vendor_id	: "
+t_match_todo "linux: vmx exits 0 after the guest's ACPI poweroff" \
+	"$rc $(grep -c 'ACPI poweroff' /tmp/guest.err)" "^0 1$"
+
+# --- 3. the bzImage, both entries
+linux_run bz32 /vmm/bzImage "$cmdline"
+t_match "bzImage, 32-bit entry: it decompresses and boots" "$g" \
+	"Linux version"
+t_match "bzImage, 32-bit entry: it runs /init" "$g" \
+	"Run /init as init process"
+linux_run bz64 -6 /vmm/bzImage "$cmdline"
+t_match "bzImage, 64-bit entry: it decompresses and boots" "$g" \
+	"Linux version"
+t_match "bzImage, 64-bit entry: it runs /init" "$g" \
+	"Run /init as init process"
 rmmod xvmx
 t_dmesg_clean "host kernel log clean"
