@@ -45,6 +45,32 @@ defuse() {
 	    -e 's/\r$//' -e "s/^/# $1| /"
 }
 
+# t_match, or with $todo an expected failure
+t_match_todo() {
+	if [ -z "$todo" ] || echo "$2" | grep -Eq -- "$3"; then
+		t_match "$@"
+	else
+		T_N=$((T_N + 1))
+		echo "not ok $T_N - $1 # TODO $todo"
+	fi
+}
+
+# linux_run NAME VMX-ARGS...: vmx on a Linux guest, the console live
+linux_run() {
+	_name=$1
+	shift
+	_t0=$(uptime_s)
+	{
+		vmx -v -M 64M -T 120 -i /vmm/guest-initramfs.cpio "$@" \
+			2>/tmp/guest.err </dev/null
+		echo $? >/tmp/guest.rc
+	} | tee /tmp/guest.out | defuse "$_name"
+	rc=$(cat /tmp/guest.rc)
+	defuse vmx </tmp/guest.err
+	t_diag "$_name: vmx exit status $rc after $(elapsed "$_t0") s"
+	g=$(tr -d '\r' </tmp/guest.out)
+}
+
 # --- 1. the multiboot test kernel
 t0=$(uptime_s)
 out=$(vmx -v -T 300 /vmm/mbtest.elf exit=21 2>/tmp/mbtest.err)
