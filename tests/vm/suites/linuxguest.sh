@@ -6,7 +6,7 @@
 #  1. mbtest (tools/vmm/test/mbtest.S), a multiboot ELF: it reads the
 #     fw_cfg signature and RAM size, checks them against the multiboot
 #     memory information and exits through isa-debug-exit with 21: vmx
-#     exits 43.
+#     exits 43. Again on the 9P tree (a mount of /dev/xvmx).
 #  2. The rig's own minimal kernel as the guest, through its PVH entry,
 #     with a busybox initramfs whose /init prints "hello from the guest",
 #     uname -r and the head of /proc/cpuinfo, and powers off (ACPI).
@@ -22,7 +22,7 @@
 #   tests/vm/run --suites linuxguest --suite-timeout 1500 --timeout 1800
 . /suites/lib.sh
 
-t_plan 17
+t_plan 19
 insmod /modules/xvmx.ko
 todo=
 echo init >"$X/ctl"
@@ -85,6 +85,19 @@ t_match "mbtest: fw_cfg RAM size 128 MiB" "$out" \
 t_match "mbtest: mem_upper and the memory map agree with it" "$out" \
 	"mem_upper and memory map match"
 t_eq "mbtest: the vCPU is gone after vmx" "$(cat "$X/status")" inactive
+
+# the same over the 9P tree (/dev/xvmx: vmx reads wait on a thread there)
+N=/mnt/xvmx
+mkdir -p $N
+(exec 3<>/dev/xvmx && mount -t 9p -o trans=fd,rfdno=3,wfdno=3,version=9p2000 \
+	xvmx $N)
+out=$(vmx -v -T 120 -r $N /vmm/mbtest.elf exit=7 2>/tmp/mbtest.err)
+rc=$?
+defuse vmx </tmp/mbtest.err
+t_eq "mbtest on the 9P tree: vmx exits 15 (isa-debug-exit 7)" "$rc" 15
+t_eq "mbtest on the 9P tree: the vCPU is gone after vmx" \
+	"$(cat $N/status)" inactive
+umount $N
 
 # --- 2. Linux through PVH
 cmdline="console=ttyS0,115200 panic=-1 nokaslr cryptomgr.notests"

@@ -52,6 +52,15 @@ void t_skip(const char *fmt, ...)
 
 /* ------------------------------------------------------------ helpers */
 
+static char txbuf[256];
+static size_t txlen;
+
+static void tx_capture(u8 c)
+{
+	if (txlen < sizeof(txbuf) - 1)
+		txbuf[txlen++] = c;
+}
+
 static u8 *g8(u64 gpa)
 {
 	return gpa_ptr(gpa, 1);
@@ -130,6 +139,18 @@ static bool has_line(const char *regs, const char *line)
 	snprintf(pat, sizeof(pat), "%s\n", line);
 	return strstr(regs, pat) == regs ||
 	       (strstr(regs, pat) && strstr(regs, pat)[-1] == '\n');
+}
+
+/* every loader's register lines parse as the module's regs file does */
+static const char *regs_problem(const char *regs)
+{
+	struct xvmx_regset *rs = malloc(sizeof(*rs));
+	const char *why = NULL;
+
+	if (xvmx_parse_regs(regs, strlen(regs), '\n', " \t", rs, &why))
+		why = why ? why : "refused";
+	free(rs);
+	return why;
 }
 
 static const char *find_kdir(void)
@@ -284,6 +305,12 @@ static void check_bzimage(const char *path, const char *what)
 		    g32(BOOT_INFO + 0x2d0 + 20 * i + 16) == mem.e820[i].type;
 	CHECK(r, "%s: e820 table in the zero page (%u entries)", what,
 	      *g8(BOOT_INFO + 0x1e8));
+	{
+		const char *why = regs_problem(bi.regs);
+
+		CHECK(!why, "%s: the registers pass the text layer's regs "
+		      "parser: %s", what, why ? why : "yes");
+	}
 	CHECK(has_line(bi.regs, "pc 0x100000") &&
 	      has_line(bi.regs, "si 0x7000") && has_line(bi.regs, "cs 0x10") &&
 	      has_line(bi.regs, "ds 0x18") &&
@@ -311,6 +338,12 @@ static void check_bzimage(const char *path, const char *what)
 		      g64(BOOT_GDT + 16) == 0x00af9b000000ffffULL,
 		      "%s: -6: long mode at startup_64 (code32_start+0x200)",
 		      what);
+		{
+			const char *why = regs_problem(bi.regs);
+
+			CHECK(!why, "%s: -6: registers parse: %s", what,
+			      why ? why : "yes");
+		}
 		CHECK(g64(BOOT_PT) == (BOOT_PT + 0x1000 + 3) &&
 		      g64(BOOT_PT + 0x1000 + 8 * 3) == BOOT_PT + 0x5000 + 3 &&
 		      g64(BOOT_PT + 0x5000 + 8 * 511) ==
@@ -437,6 +470,11 @@ static void test_pvh(const char *vmlinux)
 	      has_line(bi.regs, "flags 0x2"),
 	      "PVH registers: ebx = start_info, flat 32-bit");
 	{
+		const char *why = regs_problem(bi.regs);
+
+		CHECK(!why, "PVH registers parse: %s", why ? why : "yes");
+	}
+	{
 		char pc[32];
 
 		snprintf(pc, sizeof(pc), "pc %#llx", (unsigned long long)entry);
@@ -489,6 +527,12 @@ static void test_multiboot(void)
 	      (unsigned long long)bi.entry);
 	CHECK(has_line(bi.regs, "ax 0x2badb002") &&
 	      has_line(bi.regs, "bx 0x7000"), "eax magic, ebx = mbi");
+	{
+		const char *why = regs_problem(bi.regs);
+
+		CHECK(!why, "multiboot registers parse: %s",
+		      why ? why : "yes");
+	}
 	CHECK((g32(mbi) & 0x24d) == 0x24d && g32(mbi + 4) == 639 &&
 	      g32(mbi + 8) == (64 * MiB - MiB) / KiB,
 	      "mbi: flags %#x, mem_lower 639, mem_upper %u", g32(mbi),
@@ -817,14 +861,6 @@ static void test_pit(void)
 
 /* --------------------------------------------------------------- UART */
 
-static char txbuf[256];
-static size_t txlen;
-
-static void tx_capture(u8 c)
-{
-	if (txlen < sizeof(txbuf) - 1)
-		txbuf[txlen++] = c;
-}
 
 static void test_uart(void)
 {
@@ -1141,6 +1177,28 @@ static void test_exits(void)
 		      "ax 0xffffffff12345678", NULL, &e);
 	CHECK(strstr(vcpu_golist(), "ax=0x12378086;"),
 	      "io: inl zero-extends into rax: %s", vcpu_golist());
+
+	/* rep outsb of "hey" to COM1, paging off, ds base 0 */
+	uart_tx = tx_capture;
+	txlen = 0;
+	memcpy(gpa_ptr(0x2000, 3), "hey", 3);
+	vcpu_fetch_text = "cx 0x3\nsi 0x2000\nflags 0x2\ndsbase 0x0\n"
+			  "cr0real 0x11\n";
+	a = exit_with("io 0x3f80030 pc 0x1000 sp 0x8000 ilen 0x2 iinfo 0x18180"
+		      , NULL, &e);
+	CHECK(a == ACT_GO && txlen == 3 && !memcmp(txbuf, "hey", 3) &&
+	      strstr(vcpu_golist(), "si=0x2003;cx=0x0;pc=0x1002;"),
+	      "rep outsb: the bytes, si and cx moved on: %s", vcpu_golist());
+	/* rep insb from fw_cfg into es:di, 4 bytes */
+	fw_select(0);
+	vcpu_fetch_text = "cx 0x4\ndi 0x3000\nflags 0x2\nesbase 0x0\n"
+			  "cr0real 0x11\n";
+	a = exit_with("io 0x5110038 pc 0x1000 sp 0x8000 ilen 0x2 iinfo 0x100"
+		      , NULL, &e);
+	CHECK(!memcmp(gpa_ptr(0x3000, 4), "QEMU", 4) &&
+	      strstr(vcpu_golist(), "di=0x3004;cx=0x0;"),
+	      "rep insb from fw_cfg: \"QEMU\" in memory: %s", vcpu_golist());
+	uart_tx = console_out;
 
 	/* cpuid: today the line has no ax/cx: one regs read */
 	before = regs_reads;
