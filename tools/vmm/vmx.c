@@ -233,6 +233,37 @@ static void irq_sync(void)
 
 enum run_state { ST_READY, ST_RUNNING, ST_HALTED };
 
+/*
+ * A guest stuck in a fault loop (a #DF handler that faults again, say)
+ * repeats one exit forever with nothing else happening: the same cause
+ * at the same pc, no other exit, no interrupt taken. io, .hlt and .pause
+ * loops are left alone (polling a port is normal).
+ */
+#define STUCK_EXITS	2000
+
+static void stuck_check(const struct exitline *e, bool reset)
+{
+	static char cause[24];
+	static u64 pc;
+	static unsigned long n;
+
+	if (reset || !strcmp(e->cause, "io") || !strcmp(e->cause, ".hlt") ||
+	    !strcmp(e->cause, ".pause")) {
+		n = 0;
+		return;
+	}
+	if (n && e->pc == pc && !strcmp(e->cause, cause)) {
+		if (++n == STUCK_EXITS)
+			fatal("the guest looks stuck: %d %s exits in a row at "
+			      "pc 0x%llx and nothing else", STUCK_EXITS, cause,
+			      (unsigned long long)pc);
+		return;
+	}
+	snprintf(cause, sizeof(cause), "%s", e->cause);
+	pc = e->pc;
+	n = 1;
+}
+
 static u64 min64(u64 a, u64 b)
 {
 	return a < b ? a : b;
@@ -342,6 +373,7 @@ static int run(u64 timeout_ns)
 			int vec = atoi(line + 5);
 
 			acks_seen++;
+			stuck_check(NULL, true);
 			pic_intack(vec);
 			posted = -1;
 			posted_at_go = false;
@@ -353,6 +385,7 @@ static int run(u64 timeout_ns)
 		exits_seen++;
 		ring_add(line);
 		vcpu_begin(&e);
+		stuck_check(&e, false);
 		switch (handle_exit(&e)) {
 		case ACT_HALT:
 			st = ST_HALTED;

@@ -34,15 +34,24 @@ echo quit >"$X/ctl"
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
 defuse() {
-	sed -e 's/panic/pan!c/g; s/BUG/B!UG/g; s/WARNING/WARN!NG/g' \
-	    -e 's/Oops/Oo!ps/g; s/Call Trace/Call Tr!ace/g; s/KASAN/KAS!AN/g' \
-	    -e 's/UBSAN/UBS!AN/g; s/stall/st!all/g; s/lockup/lock!up/g' \
-	    -e 's/LOCKUP/LOCK!UP/g; s/protection fault/protection f!ault/g' \
-	    -e 's/double fault/double f!ault/g; s/segfault/segf!ault/g' \
-	    -e 's/traps:/tr!aps:/g; s/rcu: INFO/rcu: IN!FO/g' \
-	    -e 's/blocked for more/blocked f!or more/g; s/lockdep/lockd!ep/g' \
-	    -e 's/unreferenced object/unreferenced obj!ect/g' \
-	    -e 's/\r$//' -e "s/^/# $1| /"
+	# awk, flushed at every line: the console shows up as it comes
+	awk -v tag="$1" '{
+		sub(/\r$/, "")
+		gsub(/panic/, "pan!c"); gsub(/BUG/, "B!UG")
+		gsub(/WARNING/, "WARN!NG"); gsub(/Oops/, "Oo!ps")
+		gsub(/Call Trace/, "Call Tr!ace"); gsub(/KASAN/, "KAS!AN")
+		gsub(/UBSAN/, "UBS!AN"); gsub(/stall/, "st!all")
+		gsub(/lockup/, "lock!up"); gsub(/LOCKUP/, "LOCK!UP")
+		gsub(/protection fault/, "protection f!ault")
+		gsub(/double fault/, "double f!ault")
+		gsub(/segfault/, "segf!ault"); gsub(/traps:/, "tr!aps:")
+		gsub(/rcu: INFO/, "rcu: IN!FO")
+		gsub(/blocked for more/, "blocked f!or more")
+		gsub(/lockdep/, "lockd!ep")
+		gsub(/unreferenced object/, "unreferenced obj!ect")
+		print "# " tag "| " $0
+		fflush()
+	}'
 }
 
 # t_match, or with $todo an expected failure

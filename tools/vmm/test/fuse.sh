@@ -114,6 +114,14 @@ run "$(out 0x80 0x1)" "dead broken on purpose"
 [[ $rc == 2 ]] && has err "died: dead 'broken on purpose'" && clean
 ok "a dead vCPU: status 2 with its message" $?
 
+# a fault loop: one #GP-raising rdmsr at one pc, again and again
+mapfile -t loop < <(for ((i = 0; i < 2005; i++)); do
+	echo ".rdmsr ilen=2 cx=0x1b"
+done)
+run "${loop[@]}"
+[[ $rc == 2 ]] && has err "looks stuck: 2000 \.rdmsr exits in a row" && clean
+ok "a guest stuck in one exit: status 2 after 2000 in a row" $?
+
 # a triple fault resets: status 0
 run "triplef"
 [[ $rc == 0 ]] && has err "triple fault" && clean
