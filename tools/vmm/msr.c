@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The MSRs a guest reads and writes with RDMSR/WRMSR, which exit today
- * for every MSR. A table: each entry either lives in a vCPU register
+ * The MSRs a guest reads and writes with RDMSR/WRMSR, for those that
+ * exit (every MSR but the guest's own syscall/sysenter ones). A table: each entry either lives in a vCPU register
  * (efer, pat, fsbase, gsbase and, once the module has them, the guest's
  * own kernelgsbase star lstar cstar sfmask sysenter*: vmx asks `regs`
  * at start which it knows) or is kept here. An MSR the table does not
  * know raises #GP, as on a CPU without it.
  *
- * Until the module switches the syscall MSRs, the values kept here are
- * what the guest reads back, but the CPU runs the guest with the host's
- * STAR/LSTAR/SFMASK/KERNEL_GS_BASE: SYSCALL and SWAPGS in the guest do
- * not work yet.
+ * With a module that does not switch the syscall MSRs (no lstar in
+ * regs), the values kept here are what the guest reads back, but the CPU
+ * runs the guest with the host's STAR/LSTAR/SFMASK/KERNEL_GS_BASE:
+ * SYSCALL and SWAPGS in the guest cannot work there. Where the module
+ * switches them, WRMSR/RDMSR of them do not even exit.
  */
 #include <string.h>
 #include <x86intrin.h>

@@ -13,12 +13,12 @@
 #  3. The same kernel's bzImage, at its 32-bit entry and (-6) at its
 #     64-bit entry in long mode: as far as /init.
 # Userspace in the guest needs the module to switch the guest's syscall
-# MSRs (regs then has lstar): until it does, the tests that need it are
-# TODO (expected failures) and each Linux run ends at vmx's -T.
+# MSRs (regs then has lstar): with a module that does not, the tests that
+# need it are TODO (expected failures), and each Linux run ends when vmx
+# sees the guest stuck after its first SYSCALL.
 # The guest's console is shown as "# guest| " lines, with the words the
 # verdict looks for in the host's log defused (pan!c, B!UG...): they are
-# the guest's, not the host's. Manual (slow, and the Linux guest cannot
-# get far until the module switches the syscall MSRs):
+# the guest's, not the host's. Manual (about 90 s, three Linux boots):
 #   tests/vm/run --suites linuxguest --suite-timeout 1500 --timeout 1800
 . /suites/lib.sh
 
