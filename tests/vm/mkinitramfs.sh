@@ -7,8 +7,9 @@
 #                    to /lib/modules/VER so busybox modprobe finds them
 #   --host-kmods VER:MOD,MOD  modules of an installed kernel (with deps)
 # Always: busybox-static with applet links, tests/vm/init as /init, the
-# suites as /suites; when they exist, tools/vmxctl and the executables in
-# tests/vm/tools in /bin, tests/guests/build/*.{bin,sym} in /guests.
+# suites as /suites; when they exist, tools/vmxctl, tools/vmm/vmx and the
+# executables in tests/vm/tools in /bin, tests/guests/build/*.{bin,sym} in
+# /guests, tests/vmm/build/* in /vmm.
 # The archive is an uncompressed newc cpio: the kernel copies it for free,
 # where gunzip costs seconds under Bochs.
 set -euo pipefail
@@ -88,6 +89,15 @@ fi
 for t in "$repo"/tests/vm/tools/*; do
 	[[ -f $t && -x $t ]] && install -m 755 "$t" "$stage/bin/"
 done
+# vmx (tools/vmm) and what the linuxguest suite boots with it
+# (tests/vmm/mkguest.sh: a guest kernel, its initramfs, mbtest) in /vmm.
+if [[ -x $repo/tools/vmm/vmx ]]; then
+	install -m 755 "$repo/tools/vmm/vmx" "$stage/bin/vmx"
+fi
+if [[ -d $repo/tests/vmm/build ]]; then
+	mkdir -p "$stage/vmm"
+	cp "$repo"/tests/vmm/build/* "$stage/vmm/"
+fi
 for g in "$repo"/tests/guests/build/*.bin "$repo"/tests/guests/build/*.sym; do
 	[[ -f $g ]] && install -m 644 "$g" "$stage/guests/"
 done

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xvmx file tree: ctl, regs, map, wait, status and stats under one
+ * directory (-r DIR, default /sys/kernel/debug/xvmx, or a 9P mount of
+ * /dev/xvmx). ctl, regs and wait stay open for the whole run; every
+ * command is one write, as the files want.
+ * The exit lines and the registers they carry are vcpu.c's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include "vmx.h"
+
+#define V9FS_MAGIC	0x01021997
+
+static char root[4096];
+static int ctl_fd = -1, regs_fd = -1, wait_fd = -1;
+static volatile int vcpu_owned;
+
+/* 9P: v9fs has no poll; a thread blocks in read and feeds a pipe. */
+static int wait_pipe[2] = { -1, -1 };
+static pthread_t wait_thread;
+
+static int open_file(const char *name, int flags)
+{
+	char p[4200];
+
+	snprintf(p, sizeof(p), "%s/%s", root, name);
+	return open(p, flags | O_CLOEXEC);
+}
+
+static void *wait_reader(void *arg)
+{
+	char line[512];
+	ssize_t n;
+
+	(void)arg;
+	for (;;) {
+		n = read(wait_fd, line, sizeof(line));
+		if (n <= 0) {
+			/* tell the main loop: "!err N" */
+			int l = snprintf(line, sizeof(line), "\001%d\n",
+					 n < 0 ? errno : 0);
+
+			if (write(wait_pipe[1], line, l) < 0) {
+			}
+			return NULL;
+		}
+		if (write(wait_pipe[1], line, n) != n)
+			return NULL;
+	}
+}
+
+/* the register names the module knows, from one regs read at start */
+static char known[4096];
+
+static int regs_read_all(char *buf, size_t size)
+{
+	ssize_t n = pread(regs_fd, buf, size - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return n;
+}
+
+int files_open(const char *dir)
+{
+	struct statfs sf;
+	char buf[16384], *p;
+	int n;
+
+	snprintf(root, sizeof(root), "%s", dir);
+	ctl_fd = open_file("ctl", O_WRONLY);
+	if (ctl_fd < 0)
+		return -errno;
+	n = files_ctl("init");
+	if (n)
+		return n;
+	vcpu_owned = 1;
+	regs_fd = open_file("regs", O_RDWR);
+	wait_fd = open_file("wait", O_RDONLY);
+	if (regs_fd < 0 || wait_fd < 0)
+		return -errno;
+	n = regs_read_all(buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	/* " name1 name2 ... " for files_has_reg() */
+	known[0] = ' ';
+	known[1] = 0;
+	for (p = buf; *p;) {
+		char *sp = strchr(p, ' '), *nl = strchr(p, '\n');
+
+		if (!sp || !nl)
+			break;
+		if ((size_t)(sp - p) + strlen(known) + 2 < sizeof(known)) {
+			strncat(known, p, sp - p);
+			strcat(known, " ");
+		}
+		p = nl + 1;
+	}
+	vcpu_snapshot_parse(buf);
+	vcpu_fetch = regs_read_all;
+	if (!fstatfs(wait_fd, &sf) && sf.f_type == V9FS_MAGIC) {
+		if (pipe2(wait_pipe, O_CLOEXEC) ||
+		    pthread_create(&wait_thread, NULL, wait_reader, NULL))
+			return -errno;
+	}
+	return 0;
+}
+
+bool files_has_reg(const char *name)
+{
+	char pat[32];
+
+	snprintf(pat, sizeof(pat), " %s ", name);
+	return strstr(known, pat) != NULL;
+}
+
+void files_quit(void)
+{
+	if (vcpu_owned && ctl_fd >= 0) {
+		vcpu_owned = 0;
+		if (write(ctl_fd, "quit\n", 5) < 0) {
+			/* already gone */
+		}
+	}
+}
+
+void files_close(void)
+{
+	files_quit();
+	if (regs_fd >= 0)
+		close(regs_fd);
+	if (ctl_fd >= 0)
+		close(ctl_fd);
+	regs_fd = ctl_fd = -1;
+	/* wait_fd stays for a 9P reader thread until exit */
+}
+
+int files_ctl(const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf) - 1)
+		return -E2BIG;
+	buf[n++] = '\n';
+	if (verbose > 2)
+		fprintf(stderr, "vmx: ctl: %.*s", n, buf);
+	if (write(ctl_fd, buf, n) != n)
+		return -errno;
+	return 0;
+}
+
+int files_map(const char *lines)
+{
+	int fd = open_file("map", O_WRONLY | O_TRUNC);
+	ssize_t len = strlen(lines), n;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, lines, len);
+	if (n != len)
+		err = n < 0 ? -errno : -EIO;
+	close(fd);
+	return err;
+}
+
+int files_regs_write(const char *lines)
+{
+	ssize_t len = strlen(lines);
+
+	if (pwrite(regs_fd, lines, len, 0) != len)
+		return -errno;
+	return 0;
+}
+
+int files_wait_fd(void)
+{
+	return wait_pipe[0] >= 0 ? wait_pipe[0] : wait_fd;
+}
+
+int files_wait_read(char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (wait_pipe[0] >= 0) {
+		/* one line at a time out of the pipe */
+		size_t i = 0;
+
+		while (i < size - 1) {
+			n = read(wait_pipe[0], buf + i, 1);
+			if (n <= 0)
+				return n < 0 ? -errno : -EIO;
+			if (buf[i++] == '\n')
+				break;
+		}
+		buf[i] = 0;
+		if (buf[0] == '\001')
+			return -(atoi(buf + 1) ? atoi(buf + 1) : EIO);
+		return i;
+	}
+	n = read(wait_fd, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EIO;
+	buf[n] = 0;
+	return n;
+}
+
+const char *files_read(const char *name)
+{
+	static char buf[16384];
+	int fd = open_file(name, O_RDONLY);
+	ssize_t n, len = 0;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return buf;
+	while (len < (ssize_t)sizeof(buf) - 1) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	buf[len] = 0;
+	close(fd);
+	return buf;
+}
