@@ -17,7 +17,8 @@
 #define pr_fmt(fmt) "xvmx: " fmt
 
 #include <linux/module.h>
-#include <linux/miscdevice.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
 #include <linux/poll.h>
@@ -29,11 +30,14 @@
 #include <linux/sched/signal.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/fs_struct.h>
+#include <linux/path.h>
 #include <linux/refcount.h>
 #include <linux/timekeeping.h>
 #include "xvmx_files.h"
 #include "xvmx_9p.h"
 #include "vmx_front.h"
+#include "vmx_compat.h"
 
 /*
  * Requests accepted but not yet answered and read back. A write is refused
@@ -64,6 +68,8 @@ struct ninep_conn {
 
 	struct xarray fids;		/* fid number -> struct ninep_fid */
 	const struct cred *cred;	/* the opener's, for the workers */
+	struct path root;		/* the opener's, for segment paths */
+	bool kvm_held;			/* a KVM VM for init (vmx_kvm.c) */
 };
 
 struct ninep_fid {
@@ -697,16 +703,19 @@ static void req_done(struct ninep_req *r, struct ninep_reply *rep,
 /*
  * Workers run as whoever opened /dev/xvmx, so a map line opens its segment
  * with the permissions of the mounter (SPEC map: "the writer's own
- * permissions"), not the kernel's. Paths still resolve in the worker's
- * (init's) mount namespace.
+ * permissions"), not the kernel's, and finds it under the mounter's root.
+ * The mount namespace is the worker's (init's).
  */
 static void ninep_serve(struct ninep_req *r)
 {
 	const struct cred *old = override_creds(r->c->cred);
+	struct xvmx_seg_root sr;
 	struct ninep_reply *rep;
 	int err;
 
+	xvmx_seg_root_enter(&sr, &r->c->root);
 	rep = handlers[r->t.type](r->c, r);
+	xvmx_seg_root_leave(&sr);
 	revert_creds(old);
 	if (IS_ERR(rep)) {
 		err = PTR_ERR(rep);
@@ -1096,6 +1105,13 @@ static int ninep_open(struct inode *inode, struct file *f)
 	mutex_init(&c->wlock);
 	xa_init(&c->fids);
 	c->cred = get_current_cred();
+	get_fs_root(current->fs, &c->root);
+	/*
+	 * The workers that serve this connection have no mm, and KVM
+	 * makes VMs only for a task with one: if `init` comes over here,
+	 * it shares the VM taken now, in the opener's context.
+	 */
+	c->kvm_held = xvmx_kvm_conn_get();
 	f->private_data = c;
 	return stream_open(inode, f);
 }
@@ -1115,6 +1131,9 @@ static int ninep_release(struct inode *inode, struct file *f)
 	mutex_destroy(&c->rlock);
 	mutex_destroy(&c->wlock);
 	put_cred(c->cred);
+	path_put(&c->root);
+	if (c->kvm_held)
+		xvmx_kvm_conn_put();
 	kvfree(c->inbuf);
 	kfree(c);
 	return 0;
@@ -1130,12 +1149,16 @@ static const struct file_operations ninep_fops = {
 	.poll = ninep_poll,
 };
 
-static struct miscdevice ninep_dev = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "xvmx",
-	.fops = &ninep_fops,
-	.mode = 0600,
-};
+/*
+ * A char device of its own rather than a misc one: misc_open() calls
+ * ninep_open() with misc_mtx held, and ninep_open() opens /dev/kvm,
+ * another misc device (vmx_kvm.c). Its node comes from devtmpfs, mode
+ * 0600 (no devnode callback).
+ */
+static dev_t ninep_devt;
+static struct cdev ninep_cdev;
+static struct class *ninep_class;
+static struct device *ninep_device;
 
 int xvmx_9p_init(const struct xvmx_backend *be)
 {
@@ -1146,11 +1169,33 @@ int xvmx_9p_init(const struct xvmx_backend *be)
 	ninep_wq = alloc_workqueue("xvmx_9p", WQ_UNBOUND, 0);
 	if (!ninep_wq)
 		return -ENOMEM;
-	err = misc_register(&ninep_dev);
+	err = alloc_chrdev_region(&ninep_devt, 0, 1, "xvmx");
 	if (err)
 		goto err_destroy_wq;
+	cdev_init(&ninep_cdev, &ninep_fops);
+	ninep_cdev.owner = THIS_MODULE;
+	err = cdev_add(&ninep_cdev, ninep_devt, 1);
+	if (err)
+		goto err_unregister_region;
+	ninep_class = xvmx_class_create("xvmx");
+	if (IS_ERR(ninep_class)) {
+		err = PTR_ERR(ninep_class);
+		goto err_del_cdev;
+	}
+	ninep_device = device_create(ninep_class, NULL, ninep_devt, NULL,
+				     "xvmx");
+	if (IS_ERR(ninep_device)) {
+		err = PTR_ERR(ninep_device);
+		goto err_destroy_class;
+	}
 	return 0;
 
+err_destroy_class:
+	class_destroy(ninep_class);
+err_del_cdev:
+	cdev_del(&ninep_cdev);
+err_unregister_region:
+	unregister_chrdev_region(ninep_devt, 1);
 err_destroy_wq:
 	destroy_workqueue(ninep_wq);
 	return err;
@@ -1165,7 +1210,10 @@ void xvmx_9p_exit(void)
 {
 	int n;
 
-	misc_deregister(&ninep_dev);
+	device_destroy(ninep_class, ninep_devt);
+	class_destroy(ninep_class);
+	cdev_del(&ninep_cdev);
+	unregister_chrdev_region(ninep_devt, 1);
 	destroy_workqueue(ninep_wq);
 	for (n = atomic_read(&ninep_threads); n > 0; n--)
 		wait_for_completion(&ninep_threads_done);

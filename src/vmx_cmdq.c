@@ -270,6 +270,10 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	v->errstr[0] = 0;
 	memset(v->stats, 0, sizeof(v->stats));
 	init_completion(&v->init_done);
+	/* share KVM's VMX operation where it is loaded (vmx_kvm.c) */
+	err = xvmx_kvm_hold(v);
+	if (err && err != -ENODEV)
+		goto out_unlock;
 	xvmx_set_state(v, XVMX_INIT);
 	xvmx_cmdq_set_accepting(v, true);
 
@@ -294,6 +298,7 @@ err_inactive:
 	xvmx_cmdq_set_accepting(v, false);
 	xvmx_cmdq_fail_all(v, -ENXIO);
 	xvmx_set_state(v, XVMX_INACTIVE);
+	xvmx_kvm_release(v);
 out_unlock:
 	mutex_unlock(&v->life);
 	return err;
@@ -323,6 +328,7 @@ static int vcpu_quit(struct xvmx_vcpu *v)
 		xvmx_cmdq_fail_all(v, -ENXIO);
 	}
 	v->got = 0;
+	xvmx_kvm_release(v);
 	xvmx_set_state(v, XVMX_INACTIVE);
 	mutex_unlock(&v->life);
 	return err < 0 ? err : 0;

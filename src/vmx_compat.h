@@ -34,6 +34,9 @@
 #include <asm/tlbflush.h>
 #include <asm/processor.h>
 #include <asm/perf_event.h>
+#include <asm/nospec-branch.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
 
 /*
  * MSR accessors: rdmsrl/wrmsrl/rdmsrl_safe up to 6.15, rdmsrq/wrmsrq/
@@ -56,15 +59,16 @@
 #endif
 
 /*
- * CR4.VMXE must go through the kernel's CR4 shadow, or Linux rewrites CR4
- * from the shadow and clears VMXE under live VMX operation (#GP).
- * 6.1, 6.12: cr4_set_bits()/cr4_clear_bits() (cr4_update_irqsoff exported).
- * 7.x: cr4_update_irqsoff is KVM-only and the kernel's virtualization core
- * owns VMXON; xvmx does not support it yet (see Documentation/vmx.rst).
+ * xvmx's own VMXON needs CR4.VMXE, which must go through the kernel's CR4
+ * shadow, or Linux rewrites CR4 from the shadow and clears VMXE under live
+ * VMX operation (#GP): cr4_set_bits()/cr4_clear_bits() on 6.1 and 6.12
+ * (cr4_update_irqsoff exported). From 6.19 (7.x) that is KVM's only and
+ * the kernel's virtualization core owns VMXON: xvmx runs there only
+ * sharing KVM's VMX operation (vmx_kvm.c), and `init` without kvm_intel
+ * fails with a message that says so.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
-#error "xvmx: kernels from 6.19 on keep CR4.VMXE to KVM; not supported yet"
-#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+#define XVMX_HAVE_OWN_VMXON	1
 
 static inline void xvmx_cr4_set_vmxe(void)
 {
@@ -75,6 +79,63 @@ static inline void xvmx_cr4_clear_vmxe(void)
 {
 	cr4_clear_bits(X86_CR4_VMXE);
 }
+#else
+#define XVMX_HAVE_OWN_VMXON	0
+
+static inline void xvmx_cr4_set_vmxe(void)
+{
+}
+
+static inline void xvmx_cr4_clear_vmxe(void)
+{
+}
+#endif
+
+/* class_create() lost its module argument in 6.4. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define xvmx_class_create(name)	class_create(THIS_MODULE, name)
+#else
+#define xvmx_class_create(name)	class_create(name)
+#endif
+
+/*
+ * The file of an fd just installed in the current task, the fd closed:
+ * file_close_fd() from 6.12 on (it hands over the table's reference), a
+ * reference of our own and close_fd() before.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static inline struct file *xvmx_take_fd(unsigned int fd)
+{
+	return file_close_fd(fd);
+}
+#else
+static inline struct file *xvmx_take_fd(unsigned int fd)
+{
+	struct file *f = fget(fd);
+
+	close_fd(fd);
+	return f;
+}
+#endif
+
+/*
+ * The barrier between two VMs' branch predictions when one VMCS replaces
+ * another on a CPU, as KVM's vmx_vcpu_load_vmcs() has it: the kernel's
+ * indirect_branch_prediction_barrier() up to 6.18 (x86_pred_cmd is KVM's
+ * only from 6.19), an IBPB of our own where the CPU has it after that.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+static inline void xvmx_ibpb(void)
+{
+	indirect_branch_prediction_barrier();
+}
+#else
+static inline void xvmx_ibpb(void)
+{
+	if (boot_cpu_has(X86_FEATURE_IBPB))
+		wrmsrq(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+}
+#endif
 
 /*
  * Handing an NMI that made the guest exit to Linux (vmx_core.c). The exit

@@ -737,20 +737,39 @@ static void xvmx_msrs_setup(struct xvmx_vcpu *v)
 /* ---------------------------------------------------------- VMCS windows */
 
 /*
- * The vCPU's VMCS stays current on the owned CPU from init to quit:
- * nothing else runs VMX there. A window is where it may be used, with
- * preemption off so that the kthread stays on the CPU the VMCS is
- * current on.
+ * With xvmx's own VMX operation, the vCPU's VMCS stays current on the
+ * owned CPU from init to quit: nothing else runs VMX there. Sharing KVM's
+ * (v->kvm_vm), KVM's VMCS may be current when a window opens, and KVM's
+ * per-CPU cache says so: the window saves the current VMCS (VMPTRST),
+ * loads ours, and loads the saved one back when it closes, with the
+ * barrier KVM puts between two VMs' VMCSs (vmx_vcpu_load_vmcs()). A
+ * window is where the VMCS may be used, with preemption off so that the
+ * kthread stays on the CPU the VMCS is current on and KVM's vCPU threads
+ * cannot run there in between.
  */
 void xvmx_vmcs_load(struct xvmx_vcpu *v)
 {
 	preempt_disable();
 	v->vmcs_loaded = true;
+	if (!v->kvm_vm)
+		return;
+	if (__vmptrst(&v->prev_vmcs))
+		v->prev_vmcs = ~0ULL;
+	if (!v->vmcs_ready || v->prev_vmcs == __pa(v->vmcs))
+		return;
+	xvmx_ibpb();
+	if (__vmptrld(__pa(v->vmcs)))
+		xvmx_vmcs_failed(v, 0, XVMX_INSN_VMFAIL_VALID);
 }
 
 void xvmx_vmcs_put(struct xvmx_vcpu *v)
 {
 	xvmx_assert_vmcs(v);
+	if (v->kvm_vm && v->prev_vmcs != ~0ULL &&
+	    v->prev_vmcs != __pa(v->vmcs)) {
+		xvmx_ibpb();
+		__vmptrld(v->prev_vmcs);
+	}
 	v->vmcs_loaded = false;
 	preempt_enable();
 }
@@ -785,7 +804,73 @@ static void xvmx_free_pages(struct xvmx_vcpu *v)
 	v->msr_bitmap = NULL;
 }
 
-/* Kthread: CR4.VMXE, VMXON, VMCS. Undone by xvmx_hw_disable(). */
+/* For an init over /dev/xvmx: KVM as the connection saw it at open. */
+static const char *xvmx_kvm_hint(const struct xvmx_vcpu *v)
+{
+	return v->kvm_at_open ?
+	       " (before opening /dev/xvmx: this connection sees KVM as it was when it opened)" :
+	       "";
+}
+
+/*
+ * xvmx's own VMX operation, where nothing else holds VMX on the CPU: the
+ * CR4.VMXE test, CR4.VMXE and VMXON with interrupts off, so that KVM
+ * cannot enable VMX by IPI in between (its handler then finds VMXE set
+ * and backs off), and an error path never clears VMXE under it.
+ */
+static int xvmx_vmxon_own(struct xvmx_vcpu *v)
+{
+	unsigned long flags;
+	int err;
+
+	if (!XVMX_HAVE_OWN_VMXON) {
+		pr_info("CPU %d: this kernel lets only KVM turn VMX on: load kvm_intel, and xvmx shares its VMX operation%s\n",
+			v->cpu, xvmx_kvm_hint(v));
+		return -EOPNOTSUPP;
+	}
+	local_irq_save(flags);
+	/*
+	 * Another hypervisor in VMX operation on this CPU that is not KVM
+	 * (KVM's /dev/kvm would have been found): a second VMXON would fail
+	 * (SDM 31.3, VMXON: error 15).
+	 */
+	if (native_read_cr4() & X86_CR4_VMXE) {
+		local_irq_restore(flags);
+		pr_info("CPU %d: VMX is held by another hypervisor (CR4.VMXE is set) and kvm_intel is not loaded, so xvmx cannot share it; stop that hypervisor, or load kvm_intel%s\n",
+			v->cpu, xvmx_kvm_hint(v));
+		return -EBUSY;
+	}
+	xvmx_cr4_set_vmxe();
+	err = __vmxon(__pa(v->vmxon_region));
+	if (err)
+		xvmx_cr4_clear_vmxe();
+	local_irq_restore(flags);
+	if (err) {
+		pr_err("CPU %d: VMXON failed (%s)\n", v->cpu,
+		       xvmx_insn_err_name(err));
+		return -EIO;
+	}
+	v->vmx_on = true;
+	return 0;
+}
+
+static void xvmx_vmxoff_own(struct xvmx_vcpu *v)
+{
+	unsigned long flags;
+
+	if (!v->vmx_on)
+		return;
+	local_irq_save(flags);
+	__vmxoff();
+	xvmx_cr4_clear_vmxe();
+	local_irq_restore(flags);
+	v->vmx_on = false;
+}
+
+/*
+ * Kthread: VMX operation (xvmx's own, or KVM's when it holds a KVM VM,
+ * vmx_kvm.c) and the VMCS. Undone by xvmx_hw_disable().
+ */
 int xvmx_hw_enable(struct xvmx_vcpu *v)
 {
 	const char *why;
@@ -803,14 +888,10 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 			v->cpu);
 		return -EOPNOTSUPP;
 	}
-	/*
-	 * Another hypervisor (kvm_intel) in VMX operation on this CPU: a
-	 * second VMXON would fail (SDM 30.3, VMXON: error 15).
-	 */
-	if (native_read_cr4() & X86_CR4_VMXE) {
-		pr_info("CPU %d: VMX is held by another hypervisor (CR4.VMXE is set); unload it (rmmod kvm_intel; on 6.12+ kernels boot with kvm.enable_virt_at_load=0)\n",
+	if (v->kvm_vm && !(native_read_cr4() & X86_CR4_VMXE)) {
+		pr_info("CPU %d: a KVM VM is held but VMX is off on this CPU; cannot share it\n",
 			v->cpu);
-		return -EBUSY;
+		return -EIO;
 	}
 
 	err = -ENOMEM;
@@ -831,17 +912,14 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 	if (err)
 		goto err_free_pages;
 
+	v->vmcs_ready = false;
 	xvmx_vmcs_load(v);
-	xvmx_cr4_set_vmxe();
-	err = __vmxon(__pa(v->vmxon_region));
-	if (err) {
-		pr_err("CPU %d: VMXON failed (%s)\n", v->cpu,
-		       xvmx_insn_err_name(err));
-		err = -EIO;
-		goto err_clear_vmxe;
+	if (!v->kvm_vm) {
+		err = xvmx_vmxon_own(v);
+		if (err)
+			goto err_put_vmcs;
 	}
-	v->vmx_on = true;
-
+	/* a new VMCS is cleared before its first VMPTRLD (SDM 25.11.3) */
 	err = __vmclear(__pa(v->vmcs));
 	if (!err)
 		err = __vmptrld(__pa(v->vmcs));
@@ -851,8 +929,14 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 		err = -EIO;
 		goto err_vmxoff;
 	}
+	v->vmcs_ready = true;
 
-	v->vpid = 1;
+	/*
+	 * KVM hands out VPIDs from 1 up; the top one is xvmx's, so that a
+	 * KVM guest beside it never shares its TLB tags (flushed at init and
+	 * quit).
+	 */
+	v->vpid = XVMX_VPID;
 	v->mxcsr_mask = xvmx_caps.mxcsr_mask;
 	v->stepmapped = false;
 	v->launched = false;
@@ -870,15 +954,18 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 	}
 	v->onentry = XE_FLUSH_EPT | XE_FLUSH_VPID;
 	xvmx_vmcs_put(v);
+	if (v->kvm_vm)
+		pr_info("CPU %d: sharing VMX operation with KVM\n", v->cpu);
+	else
+		pr_info("CPU %d: VMX on, by xvmx's own VMXON\n", v->cpu);
 	return 0;
 
 err_vmclear:
 	__vmclear(__pa(v->vmcs));
+	v->vmcs_ready = false;
 err_vmxoff:
-	__vmxoff();
-	v->vmx_on = false;
-err_clear_vmxe:
-	xvmx_cr4_clear_vmxe();
+	xvmx_vmxoff_own(v);
+err_put_vmcs:
 	xvmx_vmcs_put(v);
 	xvmx_mem_destroy(&v->mem);
 err_free_pages:
@@ -889,15 +976,14 @@ err_free_pages:
 void xvmx_hw_disable(struct xvmx_vcpu *v)
 {
 	xvmx_assert_kthread(v);
-	if (!v->vmx_on)
+	if (!v->vmcs_ready)
 		return;
 	xvmx_mem_destroy(&v->mem);
 	xvmx_vmcs_load(v);
-	__invvpid(INVVPID_ALL_CONTEXT, 0, 0);
+	__invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
 	__vmclear(__pa(v->vmcs));
-	__vmxoff();
-	xvmx_cr4_clear_vmxe();
-	v->vmx_on = false;
+	v->vmcs_ready = false;
+	xvmx_vmxoff_own(v);
 	xvmx_vmcs_put(v);
 	xvmx_free_pages(v);
 }

@@ -27,6 +27,7 @@
 #include <linux/string.h>
 #include <asm/io.h>
 #include "vmx_ept.h"
+#include "vmx_front.h"
 
 /*
  * Pinned pages cannot be reclaimed, so a bound keeps one `map` line from
@@ -318,6 +319,59 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_mem_print);
 /* -------------------------------------------------------- prepare */
 
 /*
+ * Where segment paths resolve: the writer's root, or, for a task between
+ * xvmx_seg_root_enter() and _leave() (a 9P worker serving a request),
+ * the root its front end names (the /dev/xvmx opener's). A kworker's own
+ * root is the kernel's first one, which need not be what user space sees
+ * as / (it is not on 7.x).
+ */
+static DEFINE_SPINLOCK(seg_roots_lock);
+static LIST_HEAD(seg_roots);
+
+void xvmx_seg_root_enter(struct xvmx_seg_root *sr, const struct path *root)
+{
+	sr->task = current;
+	sr->root = root;
+	spin_lock(&seg_roots_lock);
+	list_add(&sr->node, &seg_roots);
+	spin_unlock(&seg_roots_lock);
+}
+
+void xvmx_seg_root_leave(struct xvmx_seg_root *sr)
+{
+	spin_lock(&seg_roots_lock);
+	list_del(&sr->node);
+	spin_unlock(&seg_roots_lock);
+}
+
+/* The root this task's segment paths resolve under, held; false: its own. */
+static bool seg_root_get(struct path *root)
+{
+	struct xvmx_seg_root *sr;
+	bool found = false;
+
+	spin_lock(&seg_roots_lock);
+	list_for_each_entry(sr, &seg_roots, node) {
+		if (sr->task == current) {
+			*root = *sr->root;
+			path_get(root);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&seg_roots_lock);
+	return found;
+}
+
+/* filp_open() of an absolute @name, under @root if set. */
+static struct file *seg_filp_open(const struct path *root, const char *name,
+				  int flags)
+{
+	return root ? file_open_root(root, name + 1, flags, 0) :
+		      filp_open(name, flags, 0);
+}
+
+/*
  * Open a segment as the writer. A bare name lives in /dev/shm (POSIX shared
  * memory); anything else must be an absolute path. The path is looked at
  * before it is opened so that a typo naming a device or a FIFO does not
@@ -326,9 +380,9 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_mem_print);
 static struct file *seg_open(const char *seg, bool write, const char **err)
 {
 	int flags = (write ? O_RDWR : O_RDONLY) | O_LARGEFILE | O_NONBLOCK;
+	struct path rootbuf, *root = NULL;
 	struct inode *inode;
 	struct file *file;
-	struct path path;
 	char *name;
 	int ret;
 
@@ -347,25 +401,29 @@ static struct file *seg_open(const char *seg, bool write, const char **err)
 		return ERR_PTR(-ENOMEM);
 	}
 
-	ret = kern_path(name, LOOKUP_FOLLOW, &path);
-	if (ret) {
+	if (seg_root_get(&rootbuf))
+		root = &rootbuf;
+	/* O_PATH: found, but no ->open() run */
+	file = seg_filp_open(root, name, O_PATH);
+	if (IS_ERR(file)) {
 		*err = "cannot open segment";
-		file = ERR_PTR(ret);
-		goto out_free_name;
+		goto out_put_root;
 	}
-	inode = d_backing_inode(path.dentry);
+	inode = file_inode(file);
 	ret = S_ISREG(inode->i_mode) && inode->i_sb->s_magic == TMPFS_MAGIC;
-	path_put(&path);
+	fput(file);
 	if (!ret) {
 		*err = "segment is not a tmpfs or memfd file";
 		file = ERR_PTR(-EINVAL);
-		goto out_free_name;
+		goto out_put_root;
 	}
 
-	file = filp_open(name, flags, 0);
+	file = seg_filp_open(root, name, flags);
 	if (IS_ERR(file))
 		*err = "cannot open segment";
-out_free_name:
+out_put_root:
+	if (root)
+		path_put(root);
 	kfree(name);
 	return file;
 }

@@ -8,12 +8,38 @@
 #ifndef XVMX_VMX_FRONT_H
 #define XVMX_VMX_FRONT_H
 
+#include <linux/list.h>
+
 struct xvmx_backend;
+struct path;
+struct task_struct;
 
 int xvmx_debugfs_init(const struct xvmx_backend *be);
 void xvmx_debugfs_exit(void);
 
 int xvmx_9p_init(const struct xvmx_backend *be);
 void xvmx_9p_exit(void);
+
+/*
+ * A front end whose writes run without the writer's mm (the 9P workers)
+ * takes a KVM VM at open for the `init` that may come over it, where KVM
+ * is loaded: true when held, then put back at release (vmx_kvm.c).
+ */
+bool xvmx_kvm_conn_get(void);
+void xvmx_kvm_conn_put(void);
+
+/*
+ * And its segment paths (map) resolve under the opener's root, not the
+ * worker's, from enter to leave (vmx_ept.c): like override_creds() for
+ * the permissions.
+ */
+struct xvmx_seg_root {
+	struct list_head node;
+	struct task_struct *task;
+	const struct path *root;
+};
+
+void xvmx_seg_root_enter(struct xvmx_seg_root *sr, const struct path *root);
+void xvmx_seg_root_leave(struct xvmx_seg_root *sr);
 
 #endif /* XVMX_VMX_FRONT_H */

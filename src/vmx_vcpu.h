@@ -36,6 +36,9 @@
 /* ...and what extrap cannot take away: #MC is the host's (SPEC) */
 #define XVMX_EXTRAP_FORCED	BIT(X86_TRAP_MC)
 
+/* xvmx's VPID: the last of the 16-bit space (SDM 29.1), clear of KVM's */
+#define XVMX_VPID		0xffff
+
 /* CR8 holds the task-priority class, bits 3:0 (SDM 11.8.6) */
 #define XVMX_CR8_MASK		0xfULL
 
@@ -170,6 +173,10 @@ struct xvmx_vcpu {
 	/* Owned by the kthread from here on. */
 	void *vmxon_region;
 	void *vmcs;
+	bool vmcs_ready;		/* cleared and set up: it may be loaded */
+	struct file *kvm_vm;		/* sharing KVM's VMX operation */
+	bool kvm_at_open;		/* init over /dev/xvmx (vmx_kvm.c) */
+	u64 prev_vmcs;			/* the VMCS a window replaced */
 	struct xvmx_msr_lists *msrs;	/* a page */
 	unsigned int perf_msrs;		/* perf entries in the lists now */
 	unsigned long *msr_bitmap;	/* a page: set bits exit */
@@ -274,6 +281,13 @@ struct xvmx_cmd {
 const char *xvmx_probe(void);
 /* ...and the mitigations it applies around the guest (" rsb-refill ...") */
 int xvmx_describe_mitigations(char *buf, size_t size);
+
+/*
+ * vmx_kvm.c, `init` and `quit` in the writer's context: hold a KVM VM so
+ * that xvmx shares KVM's VMX operation (-ENODEV: KVM is not loaded).
+ */
+int xvmx_kvm_hold(struct xvmx_vcpu *v);
+void xvmx_kvm_release(struct xvmx_vcpu *v);
 
 /* vmx_core.c, kthread: VMX on, VMCS built (may sleep); VMX off again. */
 int xvmx_hw_enable(struct xvmx_vcpu *v);

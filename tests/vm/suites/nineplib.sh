@@ -8,12 +8,13 @@
 # so the suite's shell keeps no fd to it and rmmod works right after
 # umount. Not a suite itself.
 
-insmod() {
-	command insmod "$@" || return
-	case $1 in
-	*/xvmx.ko) ;;
-	*) return 0 ;;
-	esac
+#
+# A connection sees KVM as it was when it opened (Documentation/vmx.rst,
+# "Coexisting with KVM"), and holds kvm_intel while it has a VM of it: a
+# suite's modprobe or rmmod of kvm_intel mounts the tree again, as a user
+# would.
+
+mount9p() {
 	mkdir -p "$XVMX_TREE" &&
 		(
 			exec 3<>/dev/xvmx &&
@@ -22,9 +23,40 @@ insmod() {
 		)
 }
 
+mounted9p() {
+	grep -q " $XVMX_TREE 9p " /proc/mounts
+}
+
+insmod() {
+	command insmod "$@" || return
+	case $1 in
+	*/xvmx.ko) mount9p ;;
+	esac
+}
+
+modprobe() {
+	command modprobe "$@" || return
+	case $1 in
+	kvm_intel) if mounted9p; then umount "$XVMX_TREE" && mount9p; fi ;;
+	esac
+}
+
 rmmod() {
-	if [ "$1" = xvmx ] && grep -q " $XVMX_TREE 9p " /proc/mounts; then
+	if [ "$1" = xvmx ] && mounted9p; then
 		umount "$XVMX_TREE" || return
+		command rmmod "$@"
+		return
 	fi
+	case $1 in
+	kvm_intel | kvm)
+		if mounted9p; then
+			umount "$XVMX_TREE" || return
+			command rmmod "$@"
+			set -- $?
+			mount9p
+			return "$1"
+		fi
+		;;
+	esac
 	command rmmod "$@"
 }
