@@ -201,8 +201,7 @@ static inline bool xvmx_l1tf_flush_wanted(void)
 /*
  * The perf MSRs (PERF_GLOBAL_CTRL, PEBS_ENABLE...) to switch around the
  * guest, as KVM does: perf_guest_get_msrs() on 6.1 and 6.12; KVM's only on
- * 7.x, where nothing is switched and xvmx refuses to run if the PMU
- * can do PEBS (vmx_core.c).
+ * 7.x, where xvmx switches PEBS_ENABLE itself (vmx_core.c).
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
 #define XVMX_HAVE_PERF_SWITCH	1

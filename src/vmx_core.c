@@ -105,10 +105,14 @@ void xvmx_vmcs_failed(struct xvmx_vcpu *v, unsigned long field, int err)
  *   FLUSH_CMD MSR where there is one, else by reading 64 KiB;
  * - perf: the MSRs perf_guest_get_msrs() names (PERF_GLOBAL_CTRL,
  *   PEBS_ENABLE...) are switched through the VM-entry and VM-exit lists.
+ *   Where a kernel keeps that for KVM (7.x) and the CPU has PEBS, xvmx
+ *   switches PEBS_ENABLE to 0 for the guest itself: PEBS writes records
+ *   to the host's DS area through the current paging (SDM Vol. 3B
+ *   20.6.2.4), which in the guest is the guest's;
  * What a kernel does not export for this (vmx_compat.h) makes init fail
  * on a CPU that needs it, rather than run unprotected.
  */
-static bool xvmx_l1d_flush, xvmx_l1d_flush_msr;
+static bool xvmx_l1d_flush, xvmx_l1d_flush_msr, xvmx_pebs_off;
 static u8 xvmx_l1d_buf[SZ_64K] __aligned(PAGE_SIZE);
 
 static void xvmx_probe_mitigations(void)
@@ -121,6 +125,12 @@ static void xvmx_probe_mitigations(void)
 			 xvmx_l1tf_flush_wanted() &&
 			 !(cap & ARCH_CAP_SKIP_VMENTRY_L1DFLUSH);
 	xvmx_l1d_flush_msr = boot_cpu_has(X86_FEATURE_FLUSH_L1D);
+	if (!XVMX_HAVE_PERF_SWITCH && boot_cpu_has(X86_FEATURE_DS)) {
+		u64 misc;
+
+		rdmsrq(MSR_IA32_MISC_ENABLE, misc);
+		xvmx_pebs_off = !(misc & MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL);
+	}
 }
 
 /* The mitigations in force around the guest, for the log at load. */
@@ -144,21 +154,16 @@ int xvmx_describe_mitigations(char *buf, size_t size)
 			       xvmx_l1d_flush_msr ? "msr" : "reads");
 	if (XVMX_HAVE_PERF_SWITCH)
 		n += scnprintf(buf + n, size - n, " perf-msrs");
+	if (xvmx_pebs_off)
+		n += scnprintf(buf + n, size - n, " pebs-off");
 	return n;
 }
 
 /* Why this kernel cannot protect the host here, or NULL (init, vmx_compat.h). */
 static const char *xvmx_mitigations_missing(void)
 {
-	u64 misc;
-
 	if (!XVMX_HAVE_BHB_CLEAR && boot_cpu_has(XVMX_FEATURE_BHB_VMEXIT))
 		return "the CPU needs its branch history cleared after VM exits and this kernel keeps clear_bhb_loop for KVM";
-	if (!XVMX_HAVE_PERF_SWITCH && boot_cpu_has(X86_FEATURE_DS)) {
-		rdmsrq(MSR_IA32_MISC_ENABLE, misc);
-		if (!(misc & MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL))
-			return "the CPU has PEBS and this kernel keeps perf_guest_get_msrs for KVM";
-	}
 	return NULL;
 }
 
@@ -187,14 +192,24 @@ static void xvmx_spec_ctrl_host(void)
  * Guest context, before entry: the perf MSRs whose guest value differs
  * go into both lists after the guest's own MSRs, as KVM's
  * atomic_switch_perf_msrs() does. Only the guest's own MSRs are stored.
+ * Without perf_guest_get_msrs(), PEBS_ENABLE as it is now (interrupts
+ * are off: perf changes it only from event scheduling, which NMIs do
+ * not do) for the host, 0 for the guest.
  */
 static void xvmx_perf_switch(struct xvmx_vcpu *v)
 {
-	struct perf_guest_switch_msr *m;
+	struct perf_guest_switch_msr *m, pebs;
 	unsigned int n = 0;
 	int i, nr;
 
 	m = xvmx_perf_guest_msrs(&nr);
+	if (xvmx_pebs_off) {
+		pebs.msr = MSR_IA32_PEBS_ENABLE;
+		rdmsrq(MSR_IA32_PEBS_ENABLE, pebs.host);
+		pebs.guest = 0;
+		m = &pebs;
+		nr = 1;
+	}
 	for (i = 0; m && i < nr; i++) {
 		if (m[i].host == m[i].guest)
 			continue;
