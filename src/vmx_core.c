@@ -346,19 +346,22 @@ const char *xvmx_probe(void)
 	 * CR8 exits keep the guest's task priority off the host's local APIC
 	 * (SDM 25.6.2): vmx_exits.c emulates MOV to and from CR8 on v->cr8.
 	 * PAUSE does not exit (a spin-wait is not the VMM's business).
+	 * RDPMC exits: the performance counters are the host's, and a guest
+	 * with CR4.PCE would read them (SDM 26.1.3).
 	 */
 	cpu_want = CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING |
+		   CPU_RDPMC_EXITING |
 		   CPU_MOV_DR_EXITING | CPU_MWAIT_EXITING |
 		   CPU_MONITOR_EXITING | CPU_CR8_LOAD_EXITING |
 		   CPU_CR8_STORE_EXITING | CPU_USE_MSR_BITMAPS |
 		   CPU_ACTIVATE_SECONDARY;
 	if (!adjust_ctl(tc ? MSR_VMX_TRUE_PROCBASED_CTLS :
 			MSR_VMX_PROCBASED_CTLS, cpu_want, 0, &c->cpu_ctl))
-		return "missing processor-based controls (HLT, I/O or CR8 exiting, MSR bitmaps, secondary controls)";
+		return "missing processor-based controls (HLT, I/O, RDPMC or CR8 exiting, MSR bitmaps, secondary controls)";
 	/* with true controls, CR3 exiting and INVLPG exiting can be 0 */
 	c->cpu_ctl &= ~(CPU_INVLPG_EXITING | CPU_CR3_LOAD_EXITING |
 			CPU_CR3_STORE_EXITING | CPU_RDTSC_EXITING |
-			CPU_RDPMC_EXITING | CPU_USE_IO_BITMAPS |
+			CPU_USE_IO_BITMAPS |
 			CPU_USE_TSC_OFFSETTING | CPU_PAUSE_EXITING);
 	if (tc) {
 		u64 cap;

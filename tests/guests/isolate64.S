@@ -19,6 +19,8 @@
  *              without exits; SWAPGS twice; then SYSCALL, which lands at
  *              LSTAR: io 0x820043 pc syscall_out ax 0x12345000 (the
  *              KERNEL_GS_BASE it read) cx msr_ret (SYSCALL's return rip)
+ *  rdpmc_test: CR4.PCE set, then RDPMC of counter 0: it must exit
+ *              (.rdpmc, cx 0x0), not read the host's counter
  * Addresses: build/isolate64.sym.
  */
 	.include "guest.inc"
@@ -118,6 +120,20 @@ syscall_entry:
 	.globl	syscall_out
 syscall_out:
 	out	%eax, $PORT_RESULT3
+	hlt
+
+	.globl	rdpmc_test
+rdpmc_test:
+	mov	%cr4, %rax
+	or	$0x100, %eax		/* CR4.PCE: RDPMC allowed at any CPL */
+	mov	%rax, %cr4
+	xor	%ecx, %ecx
+	.globl	rdpmc_insn
+rdpmc_insn:
+	rdpmc
+	.globl	rdpmc_out
+rdpmc_out:
+	out	%eax, $PORT_RESULT
 	hlt
 
 	.section .data

@@ -13,6 +13,8 @@
 # - MSRs: the guest writes KERNEL_GS_BASE, LSTAR, STAR and SFMASK and
 #   uses SYSCALL and SWAPGS, without an exit; regs shows its values; the
 #   host's syscalls keep working meanwhile.
+# - RDPMC exits, even with the guest's CR4.PCE set: the counters are the
+#   host's.
 # - #MC stays intercepted whatever extrap says (the module's exception
 #   bitmap is not readable from here: `extrap 0` must still let #DB through
 #   to the guest, and the vCPU must survive it).
@@ -20,7 +22,7 @@
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 38
+t_plan 39
 insmod /modules/xvmx.ko
 
 # --- FPU: no host register reaches the guest
@@ -107,6 +109,11 @@ t_fails "regs: a non-canonical lstar is refused (EINVAL)" \
 t_fails "regs: sfmask with its upper half set is refused (EINVAL)" \
 	sh -c "echo 'sfmask 0x100000000' > $X/regs"
 t_eq "regs: sysentercs is 4 bytes" "$(g_reg sysentercs)" 0x00000000
+
+# --- the host's performance counters: RDPMC exits, even with CR4.PCE
+ev_expect "RDPMC exits to the VMM (no read of the host's counter)" \
+	"pc=$(I rdpmc_test);sp=0x8000;" \
+	".rdpmc 0x0 pc $(I rdpmc_insn) sp 0x8000 ilen 0x2 iinfo 0x0 cx 0x0"
 g_quit
 
 rmmod xvmx
