@@ -35,9 +35,11 @@ format=1
 # source into /usr/local/bin: 7.x headers use __typeof_unqual__ under
 # __CHECKER__, which trixie's sparse 0.6.4 cannot parse, and sid's binary
 # package drags in sid's gcc-16.
+# linux-image-amd64: the stock kernel the emulator rig boots (tests/vm/run
+# --kernel trixie, trixie-bpo), with the modules kvm_intel comes from.
 declare -A envs=(
-	[trixie]="trixie|trixie;trixie-updates;trixie-security@security|build-essential sparse kmod linux-headers-amd64|"
-	[trixie-backports]="trixie|trixie;trixie-updates;trixie-security@security;trixie-backports|build-essential sparse kmod linux-headers-amd64/trixie-backports|sid"
+	[trixie]="trixie|trixie;trixie-updates;trixie-security@security|build-essential sparse kmod linux-headers-amd64 linux-image-amd64|"
+	[trixie-backports]="trixie|trixie;trixie-updates;trixie-security@security;trixie-backports|build-essential sparse kmod linux-headers-amd64/trixie-backports linux-image-amd64/trixie-backports|sid"
 	[sid]="sid|sid|build-essential sparse kmod linux-headers-amd64|"
 )
 
@@ -187,6 +189,21 @@ build_sparse() {
 write_stamp() {
 	{ echo "key=$key"; key_text; } >"$1/.xvmx-env"
 }
+
+# Grow path: the cached environment differs only in wanting more packages
+# (same layout, suite and sources, and every package it has is still
+# wanted): install the new ones in place rather than debootstrap again.
+if [[ -f $stamp ]] &&
+	diff -q <(grep -v '^pkg=' "$stamp" | grep -v '^key=') \
+		<(key_text | grep -v '^pkg=') >/dev/null &&
+	[[ -z $(comm -23 <(sed -n 's/^pkg=//p' "$stamp" | sort -u) \
+		<(printf '%s\n' "${pkglist[@]}" | sort -u)) ]]; then
+	log "$name: adding packages to $root"
+	apt_install "$root"
+	write_stamp "$root"
+	echo "$root"
+	exit 0
+fi
 
 if [[ $refresh -eq 1 && -f $stamp ]] &&
 	[[ $(sed -n 's/^key=//p' "$stamp") == "$key" ]]; then

@@ -5,7 +5,11 @@
 #   --ko FILE        a module for /modules (xvmx.ko, xvmx_kunit.ko); repeat
 #   --kmod-tree DIR  a built kernel's lib/modules/VER tree (kvm, ...), copied
 #                    to /lib/modules/VER so busybox modprobe finds them
-#   --host-kmods VER:MOD,MOD  modules of an installed kernel (with deps)
+#   --host-kmods [ROOT:]VER:MOD,MOD  modules of an installed kernel (with
+#                    deps), of the host or of the system tree at ROOT (a
+#                    scripts/compat-env.sh environment); compressed ones
+#                    are stored uncompressed (busybox insmod reads plain
+#                    .ko files only)
 # Always: busybox-static with applet links, tests/vm/init as /init, the
 # suites as /suites; when they exist, tools/vmxctl, tools/vmm/vmx and the
 # executables in tests/vm/tools in /bin, tests/guests/build/*.{bin,sym} in
@@ -59,21 +63,30 @@ for tree in "${trees[@]}"; do
 	cp -a "$tree" "$stage/lib/modules/"
 done
 for spec in "${hostmods[@]}"; do
+	sysroot=
+	[[ $spec == /*:*:* ]] && { sysroot=${spec%%:*}; spec=${spec#*:}; }
 	ver=${spec%%:*}
 	IFS=, read -r -a mods <<<"${spec#*:}"
 	for m in "${mods[@]}"; do
 		while read -r verb path _; do
 			[[ $verb == insmod ]] || continue
-			dst=$stage/${path#/}
+			rel=${path#"$sysroot"}
+			dst=$stage/${rel#/}
 			mkdir -p "$(dirname "$dst")"
-			cp "$path" "$dst"
-		done < <(modprobe -S "$ver" --show-depends "$m")
+			case $path in
+			*.ko.xz) xz -dc "$path" >"${dst%.xz}" ;;
+			*.ko.zst) zstd -qdc "$path" >"${dst%.zst}" ;;
+			*.ko.gz) gzip -dc "$path" >"${dst%.gz}" ;;
+			*) cp "$path" "$dst" ;;
+			esac
+		done < <(modprobe ${sysroot:+-d "$sysroot"} -S "$ver" \
+			--show-depends "$m")
 	done
 	moddir=$stage/lib/modules/$ver
 	mkdir -p "$moddir"
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		if [[ -f /lib/modules/$ver/$f ]]; then
-			cp "/lib/modules/$ver/$f" "$moddir/"
+		if [[ -f $sysroot/lib/modules/$ver/$f ]]; then
+			cp "$sysroot/lib/modules/$ver/$f" "$moddir/"
 		else
 			: >"$moddir/$f"
 		fi

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2
+# xvmx-rig: smp=2 kernels=minimal
 # kick: a command reaches a guest that spins on the owned CPU (CPU 1) at
 # once: the kick IPI makes it exit, and the run loop looks at requests
 # with interrupts off right before each entry, so a kick that comes

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
-# xvmx-rig: emu=bochs kernels=minimal,debug
+# xvmx-rig: emu=bochs kernels=minimal,debug,trixie,trixie-backports
 # ninep: the tree served over 9P2000 by /dev/xvmx and mounted with v9fs
 # (trans=fd): listing and stat, status/ctl through the mount, the prot32
 # guest run with echo and cat on the mount, a blocked wait reader beside
@@ -72,8 +72,14 @@ t_fails "remove is refused" rm "$M/status"
 t_fails "a missing file is not found" cat "$M/nonesuch"
 t_ok "init through ctl" sh -c "echo init > $M/ctl"
 t_eq "status ready" "$(cat "$M/status")" ready
+# 6.12's v9fs (netfs writes) reports a failed Twrite as EIO, whatever
+# the Rerror said; 6.1's and 7.x's pass the server's EINVAL on.
+case $(uname -r) in
+6.12.*) bad='Invalid argument|Input/output error' ;;
+*) bad='Invalid argument' ;;
+esac
 t_match "a bad ctl command fails with EINVAL" \
-	"$(sh -c "echo bogus > $M/ctl" 2>&1)" 'Invalid argument'
+	"$(sh -c "echo bogus > $M/ctl" 2>&1)" "$bad"
 t_ok "quit through ctl" sh -c "echo quit > $M/ctl"
 
 # --- prot32 driven through the mount (guestlib's helpers on $X)

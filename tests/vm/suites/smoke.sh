@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
-# xvmx-rig: emu=bochs kernels=minimal,debug,debian
+# xvmx-rig: emu=bochs kernels=minimal,debug,debian,trixie,trixie-backports
 # smoke: xvmx.ko loads, its debugfs files exist with the right mode, init
 # (VMXON on the owned CPU) and quit (VMXOFF) move the status, it unloads,
 # and the kernel log stays clean. Needs VMX (Bochs or nested KVM).
