@@ -5,12 +5,12 @@
 #   make            xvmx.ko against KDIR, and the userspace tools
 #   make lint       checkpatch, sparse and W=1 -Werror (also part of check)
 #   make check      host-side tests: check unit tests, fuzz corpus replays
-#                   (ASan/UBSan), the FUSE harness, vmxctl, the verdict
+#                   (ASan/UBSan), the FUSE harness, vmxctl, vmx, the verdict
 #   make check-valgrind  the same host-side tests under valgrind
 #   make fuzz       every libFuzzer target FUZZ_SECONDS (default 60) each
 #   make vmtest     the emulator suites (Bochs with VMX, QEMU TCG)
 #   make docs       regenerate Documentation/vmx.rst's generated tables
-#   make test       deps + check + vmtest
+#   make test       deps + check + compat + dkms-test + vmtest
 #   make bench      one Bochs boot measuring xvmx and KVM side by side
 #                   (not part of test; README "Benchmark")
 #
@@ -39,6 +39,7 @@ module:
 
 tools:
 	$(MAKE) -C tools
+	$(MAKE) -C tools/vmm vmx
 
 guests:
 	$(MAKE) -C tests/guests
@@ -50,6 +51,7 @@ check: tools lint
 	$(MAKE) -C tests/unit check
 	$(MAKE) -C tests/unit9p check
 	$(MAKE) -C tests/fuse check
+	$(MAKE) -C tools/vmm check
 	tools/test-vmxctl.sh
 	scripts/docs.sh --check
 	tests/vm/verdict-tests/run
@@ -81,6 +83,8 @@ vmtest: guests tools
 
 test: deps
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory compat
+	$(MAKE) --no-print-directory dkms-test
 	$(MAKE) --no-print-directory vmtest
 
 # The benchmark boot (tests/vm/suites/bench.sh, manual: not in vmtest).

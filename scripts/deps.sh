@@ -19,6 +19,9 @@ pkgs=(
 	xz-utils lz4 rsync
 	# Debian's stock kernel, booted in the emulator
 	linux-image-amd64
+	# make compat and the stock 6.12/7.x boots: Debian chroots
+	# (scripts/compat-env.sh); make dkms-test
+	debootstrap debian-archive-keyring dkms
 	# initramfs, boot ISO, emulators
 	busybox-static grub-pc-bin grub-common xorriso mtools
 	bochs bochsbios vgabios qemu-system-x86

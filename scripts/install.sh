@@ -22,8 +22,8 @@
 #            /lib/modules/KVER/updates/dkms). kmod: xvmx.ko built against
 #            KDIR, into $DESTDIR/lib/modules/KVER/updates, then depmod
 #            (not with DESTDIR: the packager's depmod does that).
-#   tools    tools/vmxctl (and tools/vmx if built) into $PREFIX/bin
-#   man      tools/*.1 into $PREFIX/share/man/man1
+#   tools    tools/vmxctl and tools/vmm/vmx into $PREFIX/bin
+#   man      tools/*.1 and tools/vmm/*.1 into $PREFIX/share/man/man1
 #   bash     tools/vmxctl.bash as /usr/share/bash-completion/completions/vmxctl
 #
 # install records every file and directory it creates in a manifest
@@ -167,9 +167,10 @@ do_install() {
 
 	[[ -x $top/tools/vmxctl ]] || die "tools/vmxctl is not built (make tools)"
 	install_file 755 "$top/tools/vmxctl" "$prefix/bin/vmxctl"
-	[[ ! -x $top/tools/vmx ]] || install_file 755 "$top/tools/vmx" "$prefix/bin/vmx"
+	[[ -x $top/tools/vmm/vmx ]] || die "tools/vmm/vmx is not built (make tools)"
+	install_file 755 "$top/tools/vmm/vmx" "$prefix/bin/vmx"
 	local m
-	for m in "$top"/tools/*.1; do
+	for m in "$top"/tools/*.1 "$top"/tools/vmm/*.1; do
 		[[ -e $m ]] || continue
 		install_file 644 "$m" "$prefix/share/man/man1/$(basename "$m")"
 	done

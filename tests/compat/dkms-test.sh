@@ -131,7 +131,8 @@ mkdir -p "$tree"
 	(cd "$src" && xargs -0r cp --parents -a -t "$tree" 2>/dev/null) || true
 echo "### make install DESTDIR=$dest KVER=$kver" >>"$log"
 want=(lib/modules/"$kver"/updates/xvmx.ko usr/local/bin/vmxctl
-	usr/local/share/man/man1/vmxctl.1
+	usr/local/bin/vmx usr/local/share/man/man1/vmxctl.1
+	usr/local/share/man/man1/vmx.1
 	usr/share/bash-completion/completions/vmxctl)
 if make -C "$tree" --no-print-directory install DESTDIR="$dest" KVER="$kver" >>"$log" 2>&1; then
 	missing=()
