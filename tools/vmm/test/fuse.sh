@@ -133,9 +133,16 @@ run "$(out 0x64 0xfe)"
 [[ $rc == 0 ]] && has err "keyboard controller" && clean
 ok "i8042 pulse reset: status 0" $?
 
-# (No -T test here: while the simulated vCPU runs forever, the
-# harness's poll handler re-arms and notifies on every call, so a ppoll on
-# `wait` keeps being woken and never reaches its timeout.)
+# -T: a guest that runs on and never exits is stopped at the timeout
+run_T() {
+	timeout 20 "$vmx" -v -T 1 -r "$M" -M 16M "$mb" >"$tmp/out" 2>"$tmp/err" \
+		</dev/null
+	rc=$?
+}
+printf '%s\n' "$(out 0x3f8 0x2e)" hang >"$S"
+run_T
+[[ $rc == 2 ]] && has err "timeout after 1 s" && has err "^pc 0x" && clean
+ok "-T 1: a guest that never exits again stops with status 2, vCPU quit" $?
 
 # SIGTERM while the guest runs
 printf '%s\n' hang >"$S"
