@@ -37,6 +37,14 @@ void fatal(const char *fmt, ...)
 /* verbose-only note */
 void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * An event (`exc`, or an interrupt whose `*ack` came) that the module may
+ * hold for a VM entry it has not made yet: set by `exc` and by an ack,
+ * cleared by the next exit. Until then vmx posts no new `irq` while the
+ * vCPU runs (vmx.c, irq_sync()).
+ */
+extern bool event_in_flight;
+
 /* The guest asked to end the VM: exit status, reason for -v. */
 void vm_end(int status, const char *why);
 u64 now_ns(void);
