@@ -77,6 +77,8 @@ int files_ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int files_map(const char *lines);
 int files_regs_write(const char *lines);
 int files_wait_fd(void);
+/* wait is read by a thread (9P): a line may be on its way after a stop */
+bool files_wait_threaded(void);
 /* one line of wait, non-blocking after poll said readable; -errno */
 int files_wait_read(char *buf, size_t size);
 /* a whole small file (status, stats); static buffer */

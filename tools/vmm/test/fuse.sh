@@ -144,6 +144,15 @@ run_T
 [[ $rc == 2 ]] && has err "timeout after 1 s" && has err "^pc 0x" && clean
 ok "-T 1: a guest that never exits again stops with status 2, vCPU quit" $?
 
+# -P: the running guest's pc sampled (stop, regs, go), a profile at the end
+printf '%s\n' "$(out 0x3f8 0x2e)" hang >"$S"
+timeout 20 "$vmx" -P 50 -T 1 -r "$M" -M 16M "$mb" >"$tmp/out" 2>"$tmp/err" \
+	</dev/null
+rc=$?
+[[ $rc == 2 ]] && has err "profile: [1-9][0-9]* samples of the guest pc" &&
+	has err "profile: +[0-9]+ 100\.0% 0x10000d" && clean
+ok "-P 50: samples of a running guest's pc (all at one pc here)" $?
+
 # No new irq while the vCPU runs with an interrupt in flight (acked, no
 # exit since: the module may still hold it for an entry it has not made,
 # and a new irq would replace it there). PIC, PIT every 55 ms, the UART's
