@@ -23,6 +23,8 @@
 #                          the suite checks (the guests boot with quiet),
 #                          and powers off; GUEST_DMESG=1 on the guest's
 #                          command line prints the whole log before that
+#   guest.cmdline          the guests' kernel command line (the suites
+#                          add the host's tsc_early_khz)
 #   mbtest.elf             tools/vmm's multiboot test kernel
 # Kernels not asked for are removed from OUTDIR. Prints OUTDIR.
 # Idempotent: each file is rebuilt only when older than its inputs.
@@ -113,6 +115,17 @@ if [[ ! $out/guest-initramfs.cpio -nt $0 ||
 		cpio --quiet -o -H newc -R 0:0) >"$out/guest-initramfs.cpio.tmp"
 	mv "$out/guest-initramfs.cpio.tmp" "$out/guest-initramfs.cpio"
 fi
+
+# quiet: the console costs two exits a character (an LSR read, a THR
+# write), and the boot log was more than half of a boot. pty: the
+# minimal kernel's 256 legacy pty pairs took a second. rcu_expedited:
+# Debian's preemptible RCU waits for grace periods in its boot.
+{
+	echo -n "console=ttyS0,115200 quiet panic=-1 nokaslr cryptomgr.notests"
+	echo -n " mitigations=off pti=off audit=0 nmi_watchdog=0 nowatchdog"
+	echo -n " tsc=reliable no_timer_check noresume rodata=off io_delay=none"
+	echo " pty.legacy_count=0 rcupdate.rcu_expedited=1"
+} >"$out/guest.cmdline"
 
 make -s -C "$repo/tools/vmm" guest
 cp "$repo/tools/vmm/test/mbtest.elf" "$out/mbtest.elf"

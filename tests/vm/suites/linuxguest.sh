@@ -151,14 +151,9 @@ t_eq "mbtest on the 9P tree: the vCPU is gone after vmx" \
 umount $N
 
 # --- 2. Linux through PVH
-# quiet: the console is the slow part (above). pty.legacy_count=0: the
-# minimal kernel's 256 legacy pty pairs took a second of its boot.
-# rcu_expedited: Debian's preemptible RCU waits for grace periods.
-cmdline="console=ttyS0,115200 quiet panic=-1 nokaslr cryptomgr.notests"
-cmdline="$cmdline mitigations=off pti=off audit=0 nmi_watchdog=0 nowatchdog"
-cmdline="$cmdline tsc=reliable no_timer_check noresume rodata=off"
-cmdline="$cmdline io_delay=none pty.legacy_count=0 rcupdate.rcu_expedited=1"
-# the host's TSC rate hint (Bochs: its TSC ticks per instruction)
+# the command line from tests/vmm/mkguest.sh (quiet...), and the host's
+# TSC rate hint (Bochs: its TSC ticks per instruction)
+cmdline=$(cat /vmm/guest.cmdline)
 for w in $(cat /proc/cmdline); do
 	case $w in
 	tsc_early_khz=*) cmdline="$cmdline $w" ;;
