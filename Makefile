@@ -50,6 +50,7 @@ check: tools lint
 	$(MAKE) -C tests/unit check
 	$(MAKE) -C tests/unit9p check
 	$(MAKE) -C tests/fuse check
+	$(MAKE) -C tools/vmm check
 	tools/test-vmxctl.sh
 	scripts/docs.sh --check
 	tests/vm/verdict-tests/run
@@ -105,6 +106,7 @@ clean:
 	$(MAKE) -C tests/fuzz clean
 	$(MAKE) -C tests/fuzz9p clean
 	$(MAKE) -C tests/fuse clean
+	$(MAKE) -C tools/vmm clean
 	$(MAKE) -C tests/guests clean
 
 # Kernel compatibility and packaging (issue 15).
