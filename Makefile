@@ -109,6 +109,7 @@ clean:
 	$(MAKE) -C tests/fuzz clean
 	$(MAKE) -C tests/fuzz9p clean
 	$(MAKE) -C tests/fuse clean
+	$(MAKE) -C tools/vmm clean
 	$(MAKE) -C tests/guests clean
 
 # Kernel compatibility and packaging (issue 15).

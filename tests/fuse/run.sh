@@ -226,6 +226,25 @@ t_eq "poll: readable once the exit happened (notified, not polled again)" \
 t_eq "poll: then the line reads" "$(sed -n 4p "$tmp/poll")" \
 	"io 0x3f80000 pc 0x0 sp 0x0 ilen 0x1 iinfo 0x0 ax 0x43"
 echo stop >"$X/ctl"
+# a vCPU that runs on and never exits: polls with a timeout, one after
+# the other as a VMM's loop makes them, each time out (the harness once
+# woke the second one again and again: each poll request replaced the
+# poll handle and notified the one it replaced, so that poll never slept)
+reinit "hang"
+echo go >"$X/ctl"
+timeout 10 python3 -c 'import os, select, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+p = select.poll()
+p.register(fd, select.POLLIN)
+for i in range(3):
+    t = time.time()
+    r = p.poll(300)
+    dt = time.time() - t
+    print("timed out" if not r and 0.25 < dt < 3 else "%s after %.2f s" % (r, dt))
+' "$X/wait" >"$tmp/poll2"
+t_eq "poll: successive polls time out while the vCPU runs and never exits" \
+	"$(tr '\n' ' ' <"$tmp/poll2")" "timed out timed out timed out "
+echo stop >"$X/ctl"
 
 # --- signals, quit with readers
 cat "$X/wait" >/dev/null 2>&1 &

@@ -26,9 +26,32 @@
 
 static struct sim sim;
 
-/* The one `wait` poll outstanding, if any: notified when a line is ready. */
+/*
+ * The poll handles of the open `wait` files, one per open file: all
+ * notified when a line is ready. The kernel asks again at every poll it
+ * makes, with a handle for the same file (the same kernel handle), so a
+ * new one replaces the file's old one quietly: notifying the old one
+ * would wake that very poll, which would ask again, and so on, and a
+ * poll with a timeout would never time out.
+ */
+struct poll_slot {
+	struct xvmx_open *o;
+	struct fuse_pollhandle *ph;
+	struct poll_slot *next;
+};
 static pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fuse_pollhandle *poll_wait_ph;
+static struct poll_slot *poll_slots;
+
+/* under poll_lock: the slot of @o, or NULL */
+static struct poll_slot **poll_find(struct xvmx_open *o)
+{
+	struct poll_slot **p;
+
+	for (p = &poll_slots; *p; p = &(*p)->next)
+		if ((*p)->o == o)
+			return p;
+	return NULL;
+}
 
 static int file_of(const char *path)
 {
@@ -102,7 +125,21 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
 {
 	struct xvmx_open *o = (struct xvmx_open *)(uintptr_t)fi->fh;
 
+	struct poll_slot **p, *slot = NULL;
+
 	(void)path;
+	pthread_mutex_lock(&poll_lock);
+	p = poll_find(o);
+	if (p) {
+		slot = *p;
+		*p = slot->next;
+	}
+	pthread_mutex_unlock(&poll_lock);
+	if (slot) {
+		if (slot->ph)
+			fuse_pollhandle_destroy(slot->ph);
+		free(slot);
+	}
 	xvmx_file_release(o);
 	free(o);
 	return 0;
@@ -140,19 +177,23 @@ static int fs_truncate(const char *path, off_t size,
 	return 0;
 }
 
+/* a line is ready (or the vCPU went away): wake every poller, once */
 static void poll_ready(struct sim *s)
 {
+	struct poll_slot *p;
 	struct fuse_pollhandle *ph;
 
 	(void)s;
 	pthread_mutex_lock(&poll_lock);
-	ph = poll_wait_ph;
-	poll_wait_ph = NULL;
-	pthread_mutex_unlock(&poll_lock);
-	if (ph) {
-		fuse_notify_poll(ph);
-		fuse_pollhandle_destroy(ph);
+	for (p = poll_slots; p; p = p->next) {
+		ph = p->ph;
+		p->ph = NULL;
+		if (ph) {
+			fuse_notify_poll(ph);
+			fuse_pollhandle_destroy(ph);
+		}
 	}
+	pthread_mutex_unlock(&poll_lock);
 }
 
 static int fs_poll(const char *path, struct fuse_file_info *fi,
@@ -160,6 +201,7 @@ static int fs_poll(const char *path, struct fuse_file_info *fi,
 {
 	struct xvmx_open *o = (struct xvmx_open *)(uintptr_t)fi->fh;
 	struct fuse_pollhandle *old = NULL;
+	struct poll_slot **p;
 
 	(void)path;
 	if (o->file != XF_WAIT) {
@@ -170,15 +212,28 @@ static int fs_poll(const char *path, struct fuse_file_info *fi,
 	}
 	if (ph) {
 		pthread_mutex_lock(&poll_lock);
-		old = poll_wait_ph;
-		poll_wait_ph = ph;
-		pthread_mutex_unlock(&poll_lock);
-		if (old) {
-			/* the previous poller is told to look again */
-			fuse_notify_poll(old);
-			fuse_pollhandle_destroy(old);
+		p = poll_find(o);
+		if (p) {
+			old = (*p)->ph;
+			(*p)->ph = ph;
+		} else {
+			struct poll_slot *slot = calloc(1, sizeof(*slot));
+
+			if (!slot) {
+				pthread_mutex_unlock(&poll_lock);
+				fuse_pollhandle_destroy(ph);
+				return -ENOMEM;
+			}
+			slot->o = o;
+			slot->ph = ph;
+			slot->next = poll_slots;
+			poll_slots = slot;
 		}
+		pthread_mutex_unlock(&poll_lock);
+		if (old)
+			fuse_pollhandle_destroy(old);	/* superseded, not woken */
 	}
+	/* after the handle is in place: a line from now on notifies it */
 	*reventsp = xvmx_file_wait_ready(o) ? POLLIN : 0;
 	return 0;
 }

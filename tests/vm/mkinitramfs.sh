@@ -10,10 +10,11 @@
 #                    scripts/compat-env.sh environment); compressed ones
 #                    are stored uncompressed (busybox insmod reads plain
 #                    .ko files only)
+#   --vmm DIR        what vmx boots (tests/vmm/mkguest.sh's OUTDIR) in /vmm
 # Always: busybox-static with applet links, tests/vm/init as /init, the
 # suites as /suites; when they exist, tools/vmxctl, tools/vmm/vmx and the
 # executables in tests/vm/tools in /bin, tests/guests/build/*.{bin,sym} in
-# /guests, tests/vmm/build/* in /vmm.
+# /guests.
 # The archive is an uncompressed newc cpio: the kernel copies it for free,
 # where gunzip costs seconds under Bochs.
 set -euo pipefail
@@ -26,12 +27,14 @@ out=
 kos=()
 trees=()
 hostmods=()
+vmmdir=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	-o) out=$2; shift 2 ;;
 	--ko) kos+=("$2"); shift 2 ;;
 	--kmod-tree) trees+=("$2"); shift 2 ;;
 	--host-kmods) hostmods+=("$2"); shift 2 ;;
+	--vmm) vmmdir=$2; shift 2 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -102,14 +105,15 @@ fi
 for t in "$repo"/tests/vm/tools/*; do
 	[[ -f $t && -x $t ]] && install -m 755 "$t" "$stage/bin/"
 done
-# vmx (tools/vmm) and what the linuxguest suite boots with it
-# (tests/vmm/mkguest.sh: a guest kernel, its initramfs, mbtest) in /vmm.
+# vmx (tools/vmm), and with --vmm what it boots (tests/vmm/mkguest.sh:
+# guest kernels, their initramfs, mbtest) in /vmm: only for the boots
+# that ask, since every MB costs GRUB a quarter second under Bochs.
 if [[ -x $repo/tools/vmm/vmx ]]; then
 	install -m 755 "$repo/tools/vmm/vmx" "$stage/bin/vmx"
 fi
-if [[ -d $repo/tests/vmm/build ]]; then
+if [[ -n $vmmdir ]]; then
 	mkdir -p "$stage/vmm"
-	cp "$repo"/tests/vmm/build/* "$stage/vmm/"
+	cp "$vmmdir"/* "$stage/vmm/"
 fi
 for g in "$repo"/tests/guests/build/*.bin "$repo"/tests/guests/build/*.sym; do
 	[[ -f $g ]] && install -m 644 "$g" "$stage/guests/"

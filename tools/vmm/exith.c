@@ -88,6 +88,7 @@ static void inject(const char *ev)
 
 	if (err)
 		fatal("exc %s: %s", ev, strerror(-err));
+	event_in_flight = true;
 }
 
 /* the exit and the registers, and end: vmx cannot go on */

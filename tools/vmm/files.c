@@ -188,6 +188,11 @@ int files_regs_write(const char *lines)
 	return 0;
 }
 
+bool files_wait_threaded(void)
+{
+	return wait_pipe[0] >= 0;
+}
+
 int files_wait_fd(void)
 {
 	return wait_pipe[0] >= 0 ? wait_pipe[0] : wait_fd;

@@ -9,7 +9,7 @@
  * and special fully nested mode, auto-EOI. An interrupt reaches the
  * vCPU as `irq VECTOR` (vmx.c posts pic_pending_vector()); when wait
  * says `*ack VECTOR` the guest took it, which is the INTA cycle here:
- * pic_intack() moves it from IRR to ISR.
+ * pic_intack() moves that vector's line from IRR to ISR.
  */
 #include <string.h>
 #include "vmx.h"
@@ -153,35 +153,34 @@ int pic_pending_vector(void)
 	return pics[0].irq_base + irq;
 }
 
-/* INTA: what the 8259A pair does when the CPU takes the interrupt */
-static int pic_read_irq(void)
-{
-	int irq = chip_irq(&pics[0]), irq2, vec;
-
-	if (irq < 0)
-		return pics[0].irq_base + 7;	/* spurious */
-	if (irq == 2) {
-		irq2 = chip_irq(&pics[1]);
-		if (irq2 >= 0)
-			chip_intack(&pics[1], irq2);
-		else
-			irq2 = 7;
-		vec = pics[1].irq_base + irq2;
-	} else {
-		vec = pics[0].irq_base + irq;
-	}
-	chip_intack(&pics[0], irq);
-	update();
-	return vec;
-}
-
+/*
+ * INTA for @vector, the one the guest took: it was posted while the PIC
+ * asked for it, and what the PIC would pick now may differ (a higher
+ * IRQ came since, the timer's while the vCPU ran). The line of the
+ * vector taken goes into service, as the guest's handler will EOI it;
+ * IRQ 7 or 15 with nothing requested there is spurious and sets no ISR
+ * bit, as on the chip.
+ */
 void pic_intack(int vector)
 {
-	int got = pic_read_irq();
+	struct i8259 *m = &pics[0], *s = &pics[1];
+	int line;
 
-	if (got != vector)
-		vlog("pic: delivered vector %d, the PIC now says %d", vector,
-		     got);
+	if (vector >= m->irq_base && vector < m->irq_base + 8 &&
+	    vector - m->irq_base != 2) {
+		line = vector - m->irq_base;
+		if (line != 7 || (m->irr & 0x80))
+			chip_intack(m, line);
+	} else if (vector >= s->irq_base && vector < s->irq_base + 8) {
+		line = vector - s->irq_base;
+		if (line != 7 || (s->irr & 0x80))
+			chip_intack(s, line);
+		chip_intack(m, 2);
+	} else {
+		vlog("pic: the guest took vector %d, not the PIC's", vector);
+		return;
+	}
+	update();
 }
 
 static void chip_write(struct i8259 *s, int a0, u8 val)

@@ -129,6 +129,8 @@ static void report(const char *why)
 	warnx_("regs reads %lu", regs_reads);
 }
 
+static void prof_report(void);
+
 void fatal(const char *fmt, ...)
 {
 	static bool once;
@@ -140,12 +142,16 @@ void fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
-	if (verbose && vcpu_up && !once) {
+	if (vcpu_up && !once) {
 		once = true;
-		warnx_("the last exits:");
-		for (i = ring_n > RING ? ring_n - RING : 0; i < ring_n; i++)
-			warnx_("  %s", ring[i % RING]);
-		report("stopped on an error");
+		if (verbose) {
+			warnx_("the last exits:");
+			for (i = ring_n > RING ? ring_n - RING : 0; i < ring_n;
+			     i++)
+				warnx_("  %s", ring[i % RING]);
+			report("stopped on an error");
+		}
+		prof_report();
 	}
 	exit(2);
 }
@@ -206,6 +212,7 @@ static void signals_setup(void)
 /* ----------------------------------------------------------- the run */
 
 static int posted = -1;		/* the vector `irq` posted, -1 if none */
+bool event_in_flight;
 
 static void vcpu_failed(const char *what, int err)
 {
@@ -217,11 +224,25 @@ static void vcpu_failed(const char *what, int err)
 	      (int)strcspn(st, "\n"), st);
 }
 
-static void irq_sync(void)
+/*
+ * Post what the PIC asks for. While the vCPU runs, the module may have
+ * put the posted vector, or an event that went in since the last exit,
+ * into the VMCS for an entry it has not made yet: it takes the interrupt
+ * into the VMCS and acks it before its last look at new commands, and a
+ * new `irq` arriving then replaces that interrupt there, acked but never
+ * delivered (seen as an ack 52 at once followed by an ack 48, and the
+ * guest's IRQ 4 in service for good). So while it runs, vmx posts only
+ * when nothing is posted or in flight; a change waits for the next
+ * exit, which a Linux guest's interrupt handler makes at once (the PIC's
+ * mask and EOI). A stopped vCPU holds no such event.
+ */
+static void irq_sync(bool running)
 {
 	int v = pic_pending_vector(), err;
 
 	if (v == posted)
+		return;
+	if (running && (posted >= 0 || event_in_flight))
 		return;
 	err = v < 0 ? files_ctl("irq") : files_ctl("irq %d", v);
 	if (err)
@@ -283,6 +304,111 @@ static void halted_for_good(void)
 	fatal("the guest waits for an interrupt that nothing will raise");
 }
 
+/*
+ * -P hz: a sampling profile of the guest's pc. While the vCPU runs, vmx
+ * stops it hz times a second, reads pc from regs and lets it go on;
+ * the end of the run prints the most frequent pcs. An exit or an ack
+ * that came before the stop is taken as usual (the vCPU is ready then),
+ * and the vCPU goes on once no line is left.
+ */
+static u64 prof_period, prof_next;
+static u64 *prof_pc;
+static size_t prof_n, prof_cap;
+static bool prof_stopped;		/* we stopped a running vCPU */
+
+static bool wait_readable(void)
+{
+	struct pollfd p = { files_wait_fd(), POLLIN, 0 };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+static void prof_go(void)
+{
+	int err = files_ctl("go");
+
+	if (err)
+		vcpu_failed("go", err);
+	prof_stopped = false;
+}
+
+static void prof_add(u64 pc)
+{
+	if (prof_n == prof_cap) {
+		prof_cap = prof_cap ? 2 * prof_cap : 4096;
+		prof_pc = realloc(prof_pc, prof_cap * sizeof(*prof_pc));
+		if (!prof_pc)
+			fatal("-P: out of memory");
+	}
+	prof_pc[prof_n++] = pc;
+}
+
+/* a halted guest counts as pc 0 */
+static void prof_sample(u64 now, bool halted)
+{
+	const char *r;
+
+	prof_next = now + prof_period;
+	if (halted) {
+		prof_add(0);
+		return;
+	}
+	if (files_ctl("stop"))
+		return;
+	prof_stopped = true;
+	if (wait_readable())
+		return;			/* the loop takes it first */
+	r = files_read("regs");
+	if (!strncmp(r, "pc ", 3))
+		prof_add(strtoull(r + 3, NULL, 16));
+	prof_go();
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const u64 *x = a, *y = b;
+
+	return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : cmp_u64(a, b);
+}
+
+static void prof_report(void)
+{
+	u64 (*top)[2];
+	size_t i, n = 0;
+
+	if (!prof_period)
+		return;
+	warnx_("profile: %zu samples of the guest pc, every %llu ms", prof_n,
+	       (unsigned long long)(prof_period / 1000000));
+	if (!prof_n)
+		return;
+	qsort(prof_pc, prof_n, sizeof(*prof_pc), cmp_u64);
+	top = calloc(prof_n, sizeof(*top));
+	if (!top)
+		return;
+	for (i = 0; i < prof_n; i++) {
+		if (n && top[n - 1][0] == prof_pc[i]) {
+			top[n - 1][1]++;
+		} else {
+			top[n][0] = prof_pc[i];
+			top[n++][1] = 1;
+		}
+	}
+	qsort(top, n, sizeof(*top), cmp_count);
+	for (i = 0; i < n && i < 40; i++)
+		warnx_("profile: %6llu %5.1f%% 0x%llx",
+		       (unsigned long long)top[i][1],
+		       100.0 * top[i][1] / prof_n, (unsigned long long)top[i][0]);
+	free(top);
+}
+
 static int run(u64 timeout_ns)
 {
 	enum run_state st = ST_READY;
@@ -317,7 +443,9 @@ static int run(u64 timeout_ns)
 		}
 		if (st == ST_HALTED && pic_pending_vector() >= 0)
 			st = ST_READY;
-		irq_sync();
+		if (prof_stopped && st == ST_RUNNING && !wait_readable())
+			prof_go();
+		irq_sync(st == ST_RUNNING);
 		if (st == ST_READY) {
 			const char *go = vcpu_golist();
 
@@ -327,7 +455,14 @@ static int run(u64 timeout_ns)
 			st = ST_RUNNING;
 			posted_at_go = posted >= 0;
 		}
+		if (prof_period && st != ST_READY && !prof_stopped &&
+		    now >= prof_next) {
+			prof_sample(now, st == ST_HALTED);
+			continue;
+		}
 		when = min64(devices_deadline(), deadline);
+		if (prof_period)
+			when = min64(when, prof_next);
 		if (console_pending_out())
 			when = min64(when, now + 20 * 1000000ULL);
 		if (st == ST_RUNNING) {
@@ -368,7 +503,8 @@ static int run(u64 timeout_ns)
 		if (err < 0)
 			vcpu_failed("wait", err);
 		if (verbose > 1)
-			fprintf(stderr, "vmx: wait: %s", line);
+			fprintf(stderr, "vmx: wait +%.6f: %s",
+				(now_ns() - t_start) / 1e9, line);
 		if (line[0] == '*') {
 			int vec = atoi(line + 5);
 
@@ -376,6 +512,7 @@ static int run(u64 timeout_ns)
 			stuck_check(NULL, true);
 			pic_intack(vec);
 			posted = -1;
+			event_in_flight = true;
 			posted_at_go = false;
 			continue;
 		}
@@ -383,6 +520,8 @@ static int run(u64 timeout_ns)
 			fatal("wait: cannot parse '%.*s'",
 			      (int)strcspn(line, "\n"), line);
 		exits_seen++;
+		event_in_flight = false;
+		prof_stopped = false;		/* the vCPU is ready with it */
 		ring_add(line);
 		vcpu_begin(&e);
 		stuck_check(&e, false);
@@ -417,7 +556,7 @@ static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: vmx [-6Av] [-r dir] [-M size] [-i initrd]... "
-		"[-c cmdline] [-T secs]\n"
+		"[-c cmdline] [-T secs] [-P hz]\n"
 		"           kernel [cmdline words...]\n"
 		"  kernel   a bzImage, a PVH ELF (vmlinux) or a multiboot "
 		"kernel\n"
@@ -429,6 +568,8 @@ static void usage(int status)
 		"  -A       no ACPI tables\n"
 		"  -r dir   the xvmx tree (default /sys/kernel/debug/xvmx)\n"
 		"  -T secs  give up after secs seconds\n"
+		"  -P hz    sample the guest's pc hz times a second; print "
+		"the profile\n"
 		"  -v       exit counts at the end; -vv every exit\n");
 	exit(status);
 }
@@ -494,7 +635,7 @@ int main(int argc, char **argv)
 
 	t_start = now_ns();
 	opterr = 0;
-	while ((c = getopt(argc, argv, "+6AvhM:i:c:r:T:")) != -1) {
+	while ((c = getopt(argc, argv, "+6AvhM:i:c:r:T:P:")) != -1) {
 		switch (c) {
 		case '6':
 			o.long_entry = true;
@@ -527,6 +668,15 @@ int main(int argc, char **argv)
 			if (*end || !s || s > 1000000)
 				usage_die("bad -T '%s'", optarg);
 			timeout = s * NSEC_PER_SEC;
+			break;
+		}
+		case 'P': {
+			char *end;
+			unsigned long hz = strtoul(optarg, &end, 10);
+
+			if (*end || !hz || hz > 1000)
+				usage_die("bad -P '%s'", optarg);
+			prof_period = NSEC_PER_SEC / hz;
 			break;
 		}
 		case 'h':
@@ -572,6 +722,11 @@ int main(int argc, char **argv)
 		fatal("%s: %s (is xvmx loaded, are you root, is a vCPU "
 		      "already active?)", root, strerror(-c));
 	cpuid_module_caps(files_has_reg("kernelgsbase"));
+	if (prof_period && files_wait_threaded()) {
+		warnx_("-P: not on this tree (wait is read by a thread: an "
+		       "exit could still be on its way after a stop)");
+		prof_period = 0;
+	}
 	mem_map_lines(maplines, sizeof(maplines));
 	c = files_map(maplines);
 	if (c)
@@ -587,7 +742,9 @@ int main(int argc, char **argv)
 
 	console_init(true);
 	uart_tx = console_out;
+	prof_next = now_ns() + prof_period;
 	status = run(timeout);
+	prof_report();
 	if (verbose)
 		report(got_signal ? "stopped by a signal" :
 		       ending ? end_why : "stopped");

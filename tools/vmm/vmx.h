@@ -37,6 +37,14 @@ void fatal(const char *fmt, ...)
 /* verbose-only note */
 void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * An event (`exc`, or an interrupt whose `*ack` came) that the module may
+ * hold for a VM entry it has not made yet: set by `exc` and by an ack,
+ * cleared by the next exit. Until then vmx posts no new `irq` while the
+ * vCPU runs (vmx.c, irq_sync()).
+ */
+extern bool event_in_flight;
+
 /* The guest asked to end the VM: exit status, reason for -v. */
 void vm_end(int status, const char *why);
 u64 now_ns(void);
@@ -69,6 +77,8 @@ int files_ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int files_map(const char *lines);
 int files_regs_write(const char *lines);
 int files_wait_fd(void);
+/* wait is read by a thread (9P): a line may be on its way after a stop */
+bool files_wait_threaded(void);
 /* one line of wait, non-blocking after poll said readable; -errno */
 int files_wait_read(char *buf, size_t size);
 /* a whole small file (status, stats); static buffer */

@@ -135,9 +135,47 @@ run "$(out 0x64 0xfe)"
 [[ $rc == 0 ]] && has err "keyboard controller" && clean
 ok "i8042 pulse reset: status 0" $?
 
-# (No -T test here: while the simulated vCPU runs forever, the
-# harness's poll handler re-arms and notifies on every call, so a ppoll on
-# `wait` keeps being woken and never reaches its timeout.)
+# -T: a guest that runs on and never exits is stopped at the timeout
+run_T() {
+	timeout 20 "$vmx" -v -T 1 -r "$M" -M 16M "$mb" >"$tmp/out" 2>"$tmp/err" \
+		</dev/null
+	rc=$?
+}
+printf '%s\n' "$(out 0x3f8 0x2e)" hang >"$S"
+run_T
+[[ $rc == 2 ]] && has err "timeout after 1 s" && has err "^pc 0x" && clean
+ok "-T 1: a guest that never exits again stops with status 2, vCPU quit" $?
+
+# -P: the running guest's pc sampled (stop, regs, go), a profile at the end
+printf '%s\n' "$(out 0x3f8 0x2e)" hang >"$S"
+timeout 20 "$vmx" -P 50 -T 1 -r "$M" -M 16M "$mb" >"$tmp/out" 2>"$tmp/err" \
+	</dev/null
+rc=$?
+[[ $rc == 2 ]] && has err "profile: [1-9][0-9]* samples of the guest pc" &&
+	has err "profile: +[0-9]+ 100\.0% 0x10000d" && clean
+ok "-P 50: samples of a running guest's pc (all at one pc here)" $?
+
+# No new irq while the vCPU runs with an interrupt in flight (acked, no
+# exit since: the module may still hold it for an entry it has not made,
+# and a new irq would replace it there). PIC, PIT every 55 ms, the UART's
+# THR-empty interrupt (IRQ 4, vector 52) posted at the IER write; the
+# guest takes it and runs on: the PIT's IRQ 0 (48) waits for an exit.
+pic_pit_uart=("$(out 0x20 0x11)" "$(out 0x21 0x30)" "$(out 0x21 0x04)"
+	"$(out 0x21 0x01)" "$(out 0x21 0xee)" "$(out 0x43 0x34)"
+	"$(out 0x40 0xff)" "$(out 0x40 0xff)" "$(out 0x3f9 0x02)")
+run_vvv() {
+	printf '%s\n' "$@" >"$S"
+	timeout 20 "$vmx" -vvv -T 1 -r "$M" -M 16M "$mb" >"$tmp/out" \
+		2>"$tmp/err" </dev/null
+	rc=$?
+}
+run_vvv "${pic_pit_uart[@]}" ack hang
+[[ $rc == 2 ]] && has err "ctl: irq 52" && ! has err "ctl: irq 48" && clean
+ok "an acked irq and no exit since: the timer's irq is not posted" $?
+# ... and once the guest has exited (its EOI), it is
+run_vvv "${pic_pit_uart[@]}" ack "$(out 0x20 0x64)" hang
+[[ $rc == 2 ]] && has err "ctl: irq 52" && has err "ctl: irq 48" && clean
+ok "after the next exit the timer's irq is posted while the vCPU runs" $?
 
 # SIGTERM while the guest runs
 printf '%s\n' hang >"$S"

@@ -15,6 +15,7 @@ int verbose;
 const char *argv0 = "vmx-test";
 u64 test_now = 1000 * NSEC_PER_SEC;
 int test_end_status = -1;
+bool event_in_flight;
 char test_end_why[128];
 char test_ctl[16][128];
 int test_nctl;

@@ -737,6 +737,25 @@ static void test_pic(void)
 	outb(0x20, 0x0a);
 	CHECK(inb(0x20) == 0 && pic_pending_vector() == -1,
 	      "PIC: non-specific EOI, IRR empty");
+	/* the guest took IRQ 4; the timer's IRQ 0 came before the ack */
+	pic_pulse(4);
+	CHECK(pic_pending_vector() == 0x34, "PIC: IRQ 4 posted");
+	pic_pulse(0);
+	pic_intack(0x34);
+	outb(0x20, 0x0b);
+	CHECK(inb(0x20) == 0x10 && pic_pending_vector() == 0x30,
+	      "PIC: the ack puts the vector taken in service, not the PIC's pick");
+	outb(0x20, 0x64);		/* the IRQ 4 handler's EOI */
+	outb(0x20, 0x0b);
+	CHECK(inb(0x20) == 0 && pic_pending_vector() == 0x30,
+	      "PIC: its EOI clears it; IRQ 0 still requested");
+	pic_intack(0x30);
+	outb(0x20, 0x60);
+	/* spurious IRQ 7: taken with nothing requested, no ISR bit */
+	pic_intack(0x37);
+	outb(0x20, 0x0b);
+	CHECK(inb(0x20) == 0 && pic_pending_vector() == -1,
+	      "PIC: a spurious IRQ 7 sets no ISR bit");
 	pic_pulse(12);
 	CHECK(pic_pending_vector() == 0x3c, "PIC: IRQ 12 through the slave");
 	pic_intack(0x3c);
