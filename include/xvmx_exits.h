@@ -61,7 +61,7 @@
 	X(12,	".hlt",		user,		0)			\
 	X(13,	".invd",	user,		0)			\
 	X(14,	".invlpg",	user,		0)			\
-	X(15,	".rdpmc",	user,		XR_CX)			\
+	X(15,	".rdpmc",	user,		0)			\
 	X(16,	".rdtsc",	user,		0)			\
 	X(17,	".rsm",		user,		0)			\
 	X(18,	".vmcall",	user,		XR_AX | XR_BX | XR_CX | XR_DX) \

@@ -20,7 +20,7 @@
  *              LSTAR: io 0x820043 pc syscall_out ax 0x12345000 (the
  *              KERNEL_GS_BASE it read) cx msr_ret (SYSCALL's return rip)
  *  rdpmc_test: CR4.PCE set, then RDPMC of counter 0: it must exit
- *              (.rdpmc, cx 0x0), not read the host's counter
+ *              (.rdpmc), not read the host's counter
  * Addresses: build/isolate64.sym.
  */
 	.include "guest.inc"

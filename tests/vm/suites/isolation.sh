@@ -113,7 +113,7 @@ t_eq "regs: sysentercs is 4 bytes" "$(g_reg sysentercs)" 0x00000000
 # --- the host's performance counters: RDPMC exits, even with CR4.PCE
 ev_expect "RDPMC exits to the VMM (no read of the host's counter)" \
 	"pc=$(I rdpmc_test);sp=0x8000;" \
-	".rdpmc 0x0 pc $(I rdpmc_insn) sp 0x8000 ilen 0x2 iinfo 0x0 cx 0x0"
+	".rdpmc 0x0 pc $(I rdpmc_insn) sp 0x8000 ilen 0x2 iinfo 0x0"
 g_quit
 
 rmmod xvmx
