@@ -58,6 +58,7 @@
 #include <asm/mce.h>
 #include "vmx_ops.h"
 #include "vmx_compat.h"
+#include "vmx_test.h"
 
 struct xvmx_caps xvmx_caps __ro_after_init;
 
@@ -960,6 +961,7 @@ int xvmx_hw_enable(struct xvmx_vcpu *v)
 	v->launched = false;
 	v->vmcs_error = false;
 	v->perf_msrs = 0;
+	v->event_in_vmcs = false;
 	xvmx_msrs_setup(v);
 	vmcs_setup_controls(v);
 	vmcs_setup_host(v);
@@ -1148,12 +1150,18 @@ static bool xvmx_ext_event_ok(struct xvmx_vcpu *v, struct xvmx_event *ev)
 	return true;
 }
 
-/* The event goes in at the next VM entry (SDM 26.6). */
+/*
+ * The event goes in at the next VM entry (SDM 26.6), and stays in the
+ * VMCS until a VM exit clears the field's valid bit (SDM 25.8.3): a pass
+ * that injects and then does not enter (xvmx_run's last look at
+ * requests) leaves it there for the next, which must not overwrite it.
+ */
 static void xvmx_inject(struct xvmx_vcpu *v, const struct xvmx_event *ev)
 {
 	vmcs_write32(v, VM_ENTRY_INTR_INFO_FIELD, ev->info);
 	vmcs_write32(v, VM_ENTRY_EXCEPTION_ERROR_CODE, ev->code);
 	vmcs_write32(v, VM_ENTRY_INSTRUCTION_LEN, ev->ilen);
+	v->event_in_vmcs = true;
 }
 
 /*
@@ -1166,11 +1174,44 @@ static bool irq_above_tpr(const struct xvmx_vcpu *v)
 	return ((v->irq.info & INTR_INFO_VECTOR_MASK) >> 4) > v->cr8;
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * Test hook (vmx_test.h): until a time, every pass bails out between
+ * preparing the entry and entering, the window in which a request makes
+ * xvmx_run leave without entering.
+ */
+static unsigned long xvmx_test_hold_until;
+static bool xvmx_test_holding;
+
+void xvmx_test_hold_entries(unsigned int ms)
+{
+	WRITE_ONCE(xvmx_test_hold_until, jiffies + msecs_to_jiffies(ms));
+	WRITE_ONCE(xvmx_test_holding, true);
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_test_hold_entries);
+
+static bool xvmx_test_entry_held(void)
+{
+	if (!READ_ONCE(xvmx_test_holding))
+		return false;
+	if (time_before(jiffies, READ_ONCE(xvmx_test_hold_until)))
+		return true;
+	WRITE_ONCE(xvmx_test_holding, false);
+	return false;
+}
+#else
+static bool xvmx_test_entry_held(void)
+{
+	return false;
+}
+#endif
+
 /* Work for the next entry: flushes, event injection, controls. */
 static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 {
 	u32 ctl = v->cpu_ctl;
-	bool injected = false;
+	/* one injected on a pass that did not enter is still to go in */
+	bool injected = v->event_in_vmcs;
 
 	if (v->onentry & XE_FLUSH_EPT) {
 		if (__invept(xvmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE ?
@@ -1188,7 +1229,7 @@ static void xvmx_prepare_entry(struct xvmx_vcpu *v)
 	}
 
 	/* a fault an exit handler raised comes first (vmx_exits.c) */
-	if (v->onentry & XE_KFAULT) {
+	if ((v->onentry & XE_KFAULT) && !injected) {
 		xvmx_inject(v, &v->kfault);
 		v->onentry &= ~XE_KFAULT;
 		injected = true;
@@ -1357,6 +1398,8 @@ void xvmx_run(struct xvmx_vcpu *v)
 		xvmx_prepare_entry(v);
 		if (!xvmx_check_vmcs(v) || v->state != XVMX_RUNNING)
 			break;
+		if (unlikely(xvmx_test_entry_held()))
+			break;		/* as if a request came (vmx_test.h) */
 		if (xvmx_caps.preempt_timer)
 			vmcs_write32(v, VMX_PREEMPTION_TIMER_VALUE,
 				   xvmx_caps.timer_value);
@@ -1394,6 +1437,7 @@ void xvmx_run(struct xvmx_vcpu *v)
 			xvmx_l1d_flush_now();
 		ret = xvmx_vmenter(&v->gprs, v->launched);
 		xvmx_spec_ctrl_host();
+		v->event_in_vmcs = false;
 		xvmx_fpu_save_guest(v);
 		xvmx_host_after_exit(v, &hs);
 		reason = 0;

@@ -12,4 +12,11 @@
 /* Exits the vCPU took since init, all reasons (0 before the first init). */
 u64 xvmx_test_exit_count(void);
 
+/*
+ * For @ms from now, the vCPU prepares each entry (injecting what is due)
+ * and then leaves without entering, as when a request arrives in that
+ * window: a test makes the window last to post events into it.
+ */
+void xvmx_test_hold_entries(unsigned int ms);
+
 #endif /* XVMX_VMX_TEST_H */

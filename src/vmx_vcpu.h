@@ -174,6 +174,7 @@ struct xvmx_vcpu {
 	void *vmxon_region;
 	void *vmcs;
 	bool vmcs_ready;		/* cleared and set up: it may be loaded */
+	bool event_in_vmcs;		/* injected, no VM exit since */
 	struct file *kvm_vm;		/* sharing KVM's VMX operation */
 	bool kvm_at_open;		/* init over /dev/xvmx (vmx_kvm.c) */
 	u64 prev_vmcs;			/* the VMCS a window replaced */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvmx_testhooks.ko: a test-kernel-only door to xvmx.ko's test hooks
+ * (src/vmx_test.h) for the rig's suites. Writing N to
+ * /sys/kernel/debug/xvmx_testhooks/hold_entries_ms makes the vCPU, for
+ * N ms, prepare each entry and leave without entering
+ * (xvmx_test_hold_entries()), so that a suite can post events into the
+ * window between the two. xvmx.ko must be loaded first.
+ */
+#include <linux/module.h>
+#include <linux/debugfs.h>
+#include <linux/uaccess.h>
+#include "vmx_compat.h"
+#include "vmx_test.h"
+
+XVMX_IMPORT_FOR_KUNIT();
+
+static struct dentry *dir;
+
+static ssize_t hold_write(struct file *f, const char __user *ubuf,
+			  size_t len, loff_t *ppos)
+{
+	unsigned int ms;
+	int err;
+
+	err = kstrtouint_from_user(ubuf, len, 0, &ms);
+	if (err)
+		return err;
+	if (ms > 60000)
+		return -EINVAL;
+	xvmx_test_hold_entries(ms);
+	return len;
+}
+
+static const struct file_operations hold_fops = {
+	.owner = THIS_MODULE,
+	.write = hold_write,
+};
+
+static int __init testhooks_init(void)
+{
+	dir = debugfs_create_dir("xvmx_testhooks", NULL);
+	debugfs_create_file("hold_entries_ms", 0200, dir, NULL, &hold_fops);
+	return 0;
+}
+
+static void __exit testhooks_exit(void)
+{
+	debugfs_remove(dir);
+}
+
+module_init(testhooks_init);
+module_exit(testhooks_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xvmx test hooks for the rig's suites (test kernels only)");
