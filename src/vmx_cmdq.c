@@ -24,6 +24,7 @@
 #include "xvmx_files.h"
 #include "vmx_vcpu.h"
 #include "vmx_cmdq.h"
+#include "vmx_trace.h"
 
 void xvmx_cmdq_init(struct xvmx_vcpu *v)
 {
@@ -158,6 +159,7 @@ void xvmx_cmdq_run(struct xvmx_vcpu *v)
 		spin_unlock_irq(&v->lock);
 
 		ret = c->fn(v, c);
+		trace_cmd(c->fn, ret);
 
 		spin_lock_irq(&v->lock);
 		if (ret == -EAGAIN && q->accepting) {

@@ -58,6 +58,7 @@
 #include <asm/mce.h>
 #include "vmx_ops.h"
 #include "vmx_compat.h"
+#include "vmx_trace.h"
 #include "vmx_test.h"
 
 struct xvmx_caps xvmx_caps __ro_after_init;
@@ -1419,6 +1420,8 @@ void xvmx_run(struct xvmx_vcpu *v)
 			kernel_fpu_end();
 			break;
 		}
+		if (trace_entry_enabled())
+			trace_entry(vmcs_readl(v, GUEST_RIP));
 		/* a kthread borrows whatever mm ran before it */
 		cr = __native_read_cr3();
 		if (unlikely(cr != v->host_cr3)) {
@@ -1462,6 +1465,10 @@ void xvmx_run(struct xvmx_vcpu *v)
 				 xvmx_insn_err_name(ret));
 			break;
 		}
+		if (trace_exit_enabled())
+			trace_exit(reason & 0xffff,
+				   vmcs_readl(v, EXIT_QUALIFICATION),
+				   vmcs_readl(v, GUEST_RIP));
 		if (xvmx_handle_exit(v, reason))
 			break;
 		if (need_resched() || READ_ONCE(v->requests))
