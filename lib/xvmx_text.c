@@ -71,22 +71,61 @@ static void pb_puts(struct pbuf *pb, const char *s)
 	pb_putmem(pb, s, strlen(s));
 }
 
-/* "0x%0*llx" with @width (at most 16) digits at least: 0 is "0x0". */
-static void pb_hex(struct pbuf *pb, u64 val, unsigned int width)
+/*
+ * "0x%0*llx" with @width (at most 16) digits at least: 0 is "0x0". The
+ * digits are made from the right, four bits a step; @t must hold 18.
+ * Returns how many it wrote, at the end of @t.
+ */
+/*
+ * The 8 hex digits of @x as 8 bytes, most significant first in memory
+ * (x86 is little-endian): each nibble spread into a byte, then '0' + n,
+ * plus 39 more where n >= 10 (n + 6 carries into bit 4 just there).
+ */
+static u64 hex8(u32 x)
+{
+	u64 v = x, af;
+
+	v = ((v & 0xffff0000ULL) << 16) | (v & 0xffffULL);
+	v = ((v & 0x0000ff000000ff00ULL) << 8) | (v & 0x000000ff000000ffULL);
+	v = ((v & 0x00f000f000f000f0ULL) << 4) | (v & 0x000f000f000f000fULL);
+	af = ((v + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+	v += 0x3030303030303030ULL + af * ('a' - '0' - 10);
+	return __builtin_bswap64(v);
+}
+
+static unsigned int hex_digits(char *t, u64 val, unsigned int width)
 {
 	static const char digits[] = "0123456789abcdef";
-	char t[2 + 16];
-	unsigned int n = 1, i;
+	char *p = t + 18;
 
-	while (n < 16 && val >> (4 * n))
-		n++;
-	if (n < width)
-		n = width > 16 ? 16 : width;
-	t[0] = '0';
-	t[1] = 'x';
-	for (i = 0; i < n; i++)
-		t[2 + i] = digits[(val >> (4 * (n - 1 - i))) & 15];
-	pb_putmem(pb, t, 2 + n);
+	/* a register's own width (2, 4, 8 bytes) and a value that fits */
+	if (width == 16 || (width == 8 && !(val >> 32)) ||
+	    (width == 4 && !(val >> 16))) {
+		u64 hi = hex8(val >> 32), lo = hex8(val);
+
+		memcpy(t + 2, &hi, 8);
+		memcpy(t + 10, &lo, 8);
+		t[16 - width] = '0';
+		t[17 - width] = 'x';
+		return width + 2;
+	}
+	if (width > 16)
+		width = 16;
+	do {
+		*--p = digits[val & 15];
+		val >>= 4;
+	} while (val || (unsigned int)(t + 18 - p) < width);
+	*--p = 'x';
+	*--p = '0';
+	return t + 18 - p;
+}
+
+static void pb_hex(struct pbuf *pb, u64 val, unsigned int width)
+{
+	char t[18];
+	unsigned int n = hex_digits(t, val, width);
+
+	pb_putmem(pb, t + 18 - n, n);
 }
 
 /* Every printer writes at least one character, so the buffer is terminated. */
@@ -250,11 +289,12 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_print_status);
 
 /* ------------------------------------------------------------- registers */
 
-#define VREG(n, sz, f)	{ .name = n, .size = sz, .kind = XREG_VMCS, .field = f }
-#define ROREG(n, sz, f)	{ .name = n, .size = sz, .kind = XREG_VMCS, \
+#define XNAME(n)	.name = n, .namelen = sizeof(n) - 1
+#define VREG(n, sz, f)	{ XNAME(n), .size = sz, .kind = XREG_VMCS, .field = f }
+#define ROREG(n, sz, f)	{ XNAME(n), .size = sz, .kind = XREG_VMCS, \
 			  .field = f, .flags = XREG_RO }
-#define GREG(n, g)	{ .name = n, .size = 8, .kind = XREG_GPR, .field = g }
-#define SREG(n, s)	{ .name = n, .size = 8, .kind = XREG_SPECIAL, .field = s }
+#define GREG(n, g)	{ XNAME(n), .size = 8, .kind = XREG_GPR, .field = g }
+#define SREG(n, s)	{ XNAME(n), .size = 8, .kind = XREG_SPECIAL, .field = s }
 /* SPEC "regs": this order is the order `regs` prints. */
 const struct xvmx_reg xvmx_regs[] = {
 	VREG("pc", 8, GUEST_RIP),
@@ -373,9 +413,22 @@ int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val)
 {
 	struct pbuf pb = { buf, size, 0 };
 
-	pb_puts(&pb, r->name);
+	size_t nl = r->namelen ? r->namelen : strlen(r->name);
+	char t[18];
+	unsigned int n = hex_digits(t, val, 2 * r->size);
+
+	/* the common case, a whole line with room to spare: one pass */
+	if (nl + n + 3 <= size) {
+		memcpy(buf, r->name, nl);
+		buf[nl] = ' ';
+		memcpy(buf + nl + 1, t + 18 - n, n);
+		buf[nl + 1 + n] = '\n';
+		buf[nl + 2 + n] = '\0';
+		return nl + n + 2;
+	}
+	pb_putmem(&pb, r->name, nl);
 	pb_putc(&pb, ' ');
-	pb_hex(&pb, val, 2 * r->size);
+	pb_putmem(&pb, t + 18 - n, n);
 	pb_putc(&pb, '\n');
 	return pb_done(&pb);
 }
