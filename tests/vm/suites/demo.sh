@@ -21,12 +21,7 @@ elif [ -f /vmm/debian-vmlinux ]; then
 else
 	kernel='' what="no guest kernel in /vmm" mem='' rel=''
 fi
-cmdline=$(cat /vmm/guest.cmdline 2>/dev/null)
-for w in $(cat /proc/cmdline); do
-	case $w in
-	tsc_early_khz=*) cmdline="$cmdline $w" ;;
-	esac
-done
+cmdline=$(vmm_guest_cmdline)
 
 echo "# demo: booting $what ($rel) through its PVH entry, $mem of RAM"
 echo "# demo: vmx -v -M $mem -i /vmm/guest-initramfs.cpio $kernel ..."

@@ -96,6 +96,20 @@ t_skip() { # t_skip DESC REASON
 	echo "ok $T_N - $1 # SKIP $2"
 }
 
+# vmm_guest_cmdline: the command line vmx gives its Linux guests (the
+# suites linuxguest and demo): tests/vmm/mkguest.sh's (quiet...), plus
+# the host's TSC rate hint (Bochs: its TSC ticks per instruction).
+vmm_guest_cmdline() {
+	_cl=$(cat /vmm/guest.cmdline 2>/dev/null)
+	# shellcheck disable=SC2013 # words, not lines
+	for _w in $(cat /proc/cmdline); do
+		case $_w in
+		tsc_early_khz=*) _cl="$_cl $_w" ;;
+		esac
+	done
+	echo "$_cl"
+}
+
 # t_own_vmxon: true on kernels where a module other than KVM may turn VMX
 # on (before 6.19; XVMX_HAVE_OWN_VMXON in src/vmx_compat.h). On the others
 # xvmx runs only where kvm_intel is loaded, sharing its VMX operation.

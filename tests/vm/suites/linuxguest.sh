@@ -155,14 +155,7 @@ t_eq "mbtest on the 9P tree: the vCPU is gone after vmx" \
 umount $N
 
 # --- 2. Linux through PVH
-# the command line from tests/vmm/mkguest.sh (quiet...), and the host's
-# TSC rate hint (Bochs: its TSC ticks per instruction)
-cmdline=$(cat /vmm/guest.cmdline)
-for w in $(cat /proc/cmdline); do
-	case $w in
-	tsc_early_khz=*) cmdline="$cmdline $w" ;;
-	esac
-done
+cmdline=$(vmm_guest_cmdline)
 t_diag "guest command line: $cmdline"
 rel=$(cat /vmm/vmlinux.release)
 linux_run minimal-pvh /vmm/vmlinux "$cmdline"
