@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 
+#include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -206,11 +207,21 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_set_accepting);
 
 /* ---------------------------------------------------------- the kthread */
 
+/*
+ * The vCPU kthread: bound to the owned CPU by kthread_create_on_cpu() and
+ * also kept from migrating for its whole life. A bound kthread is not a
+ * per-CPU one to the scheduler: the first step of offlining a CPU
+ * (CPUHP_AP_ACTIVE, before xvmx_cpu_down() can refuse) pushes it to
+ * another CPU for good (select_fallback_rq()), where it would go on using
+ * a VMCS that is current on the CPU it left. vcpu_init() holds the hotplug
+ * lock until this thread is past migrate_disable().
+ */
 static int xvmx_thread(void *data)
 {
 	struct xvmx_vcpu *v = data;
 	int err;
 
+	migrate_disable();
 	err = xvmx_hw_enable(v);
 	v->init_err = err;
 	if (!err)
@@ -238,6 +249,7 @@ static int xvmx_thread(void *data)
 		set_current_state(TASK_INTERRUPTIBLE);
 	}
 	__set_current_state(TASK_RUNNING);
+	migrate_enable();
 	return 0;
 }
 
@@ -252,15 +264,30 @@ static int cmd_quit(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 	return 0;
 }
 
-/* `init`, in the writer's context: start the kthread, which enables VMX. */
+/*
+ * `init`, in the writer's context: start the kthread, which enables VMX.
+ *
+ * The CPU hotplug lock is held (for reading) from the online check until
+ * the state has left inactive, so the owned CPU cannot go away in between:
+ * xvmx_vcpu_alive() refuses offlining from then on, and a kthread bound to
+ * an offline CPU would run anywhere (select_fallback_rq()) and do VMXON
+ * there. Lock order: cpu_hotplug_lock, then v->life.
+ */
 static int vcpu_init(struct xvmx_vcpu *v)
 {
 	struct task_struct *t;
 	int err;
 
+	cpus_read_lock();
 	mutex_lock(&v->life);
 	if (v->state != XVMX_INACTIVE) {
 		err = -EBUSY;
+		goto out_unlock;
+	}
+	if (!cpu_online(v->cpu)) {
+		pr_info_ratelimited("CPU %d is offline; bring it online (echo 1 > /sys/devices/system/cpu/cpu%d/online) before init\n",
+				    v->cpu, v->cpu);
+		err = -ENODEV;
 		goto out_unlock;
 	}
 	v->quit_done = false;
@@ -288,6 +315,7 @@ static int vcpu_init(struct xvmx_vcpu *v)
 		goto err_inactive;
 	}
 	mutex_unlock(&v->life);
+	cpus_read_unlock();
 	return 0;
 
 err_inactive:
@@ -296,6 +324,7 @@ err_inactive:
 	xvmx_set_state(v, XVMX_INACTIVE);
 out_unlock:
 	mutex_unlock(&v->life);
+	cpus_read_unlock();
 	return err;
 }
 
@@ -350,6 +379,13 @@ void xvmx_vcpu_destroy(struct xvmx_vcpu *v)
 	kfree(v);
 }
 
+/*
+ * For the CPU hotplug callback, which runs under cpus_write_lock(): init
+ * cannot be half-way (it holds cpus_read_lock() until the state has left
+ * inactive), and quit sets inactive only after the kthread stopped and
+ * VMX is off, so reading the state without v->life (which init takes
+ * inside the hotplug lock) is enough.
+ */
 bool xvmx_vcpu_alive(struct xvmx_vcpu *v)
 {
 	return READ_ONCE(v->state) != XVMX_INACTIVE;

@@ -31,12 +31,19 @@ static struct xvmx_vcpu *xvmx_vcpu;
 static struct xvmx_backend xvmx_backend;
 static enum cpuhp_state xvmx_hp_state;
 
-/* Offlining the owned CPU is refused while a vCPU lives (SPEC). */
+/*
+ * Offlining the owned CPU is refused while a vCPU lives (SPEC): its
+ * kthread is bound there and the CPU is in VMX operation, which an
+ * offline CPU must not be (INIT, which brings it back, is blocked in VMX
+ * root operation, SDM 24.8). Runs under cpus_write_lock(), which `init`
+ * also takes (xvmx_vcpu_alive()).
+ */
 static int xvmx_cpu_down(unsigned int c)
 {
-	if (c == (unsigned int)cpu && xvmx_vcpu_alive(xvmx_vcpu))
-		return -EBUSY;
-	return 0;
+	if (c != (unsigned int)cpu || !xvmx_vcpu_alive(xvmx_vcpu))
+		return 0;
+	pr_info("CPU %u runs the vCPU: offlining refused until quit\n", c);
+	return -EBUSY;
 }
 
 /*
