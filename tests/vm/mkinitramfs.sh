@@ -6,6 +6,8 @@
 #   --kmod-tree DIR  a built kernel's lib/modules/VER tree (kvm, ...), copied
 #                    to /lib/modules/VER so busybox modprobe finds them
 #   --host-kmods VER:MOD,MOD  modules of an installed kernel (with deps)
+#   --kernel-image FILE  the kernel being booted, as /boot/kernel (for the
+#                    suites that kexec it)
 # Always: busybox-static with applet links, tests/vm/init as /init, the
 # suites as /suites; when they exist, tools/vmxctl, tools/vmm/vmx and the
 # executables in tests/vm/tools in /bin, tests/guests/build/*.{bin,sym} in
@@ -22,12 +24,14 @@ out=
 kos=()
 trees=()
 hostmods=()
+kimage=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	-o) out=$2; shift 2 ;;
 	--ko) kos+=("$2"); shift 2 ;;
 	--kmod-tree) trees+=("$2"); shift 2 ;;
 	--host-kmods) hostmods+=("$2"); shift 2 ;;
+	--kernel-image) kimage=$2; shift 2 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -41,7 +45,7 @@ busybox=/bin/busybox
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc} \
-	"$stage"/{modules,suites,guests,lib/modules}
+	"$stage"/{modules,suites,guests,lib/modules,boot}
 cp "$busybox" "$stage/bin/busybox"
 while read -r applet; do
 	[[ $applet == bin/busybox ]] && continue
@@ -52,6 +56,7 @@ mknod -m 600 "$stage/dev/console" c 5 1
 mknod -m 666 "$stage/dev/null" c 1 3
 install -m 755 "$here/init" "$stage/init"
 
+[[ -z $kimage ]] || install -m 644 "$kimage" "$stage/boot/kernel"
 for ko in "${kos[@]}"; do
 	install -m 644 "$ko" "$stage/modules/"
 done
