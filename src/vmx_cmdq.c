@@ -25,6 +25,7 @@
 #include "xvmx_files.h"
 #include "vmx_vcpu.h"
 #include "vmx_cmdq.h"
+#include "vmx_emergency.h"
 
 void xvmx_cmdq_init(struct xvmx_vcpu *v)
 {
@@ -284,6 +285,10 @@ static int vcpu_init(struct xvmx_vcpu *v)
 		err = -EBUSY;
 		goto out_unlock;
 	}
+	if (v->init_block) {
+		err = v->init_block;
+		goto out_unlock;
+	}
 	if (!cpu_online(v->cpu)) {
 		pr_info_ratelimited("CPU %d is offline; bring it online (echo 1 > /sys/devices/system/cpu/cpu%d/online) before init\n",
 				    v->cpu, v->cpu);
@@ -299,6 +304,8 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	init_completion(&v->init_done);
 	xvmx_set_state(v, XVMX_INIT);
 	xvmx_cmdq_set_accepting(v, true);
+	/* from before VMXON until after VMXOFF: see vmx_emergency.c */
+	xvmx_emergency_arm(v->cpu);
 
 	t = kthread_create_on_cpu(xvmx_thread, v, v->cpu, "xvmx/%u");
 	if (IS_ERR(t)) {
@@ -319,6 +326,7 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	return 0;
 
 err_inactive:
+	xvmx_emergency_disarm();
 	xvmx_cmdq_set_accepting(v, false);
 	xvmx_cmdq_fail_all(v, -ENXIO);
 	xvmx_set_state(v, XVMX_INACTIVE);
@@ -346,6 +354,7 @@ static int vcpu_quit(struct xvmx_vcpu *v)
 	err = cmd_submit_uninterruptible(v, &c, cmd_quit, NULL);
 	kthread_stop(v->thread);
 	v->thread = NULL;
+	xvmx_emergency_disarm();
 	if (!v->quit_done) {
 		/* the kthread never ran quit (it failed init): nothing held */
 		xvmx_cmdq_set_accepting(v, false);
@@ -379,6 +388,31 @@ void xvmx_vcpu_destroy(struct xvmx_vcpu *v)
 	kfree(v);
 }
 
+int xvmx_vcpu_block(struct xvmx_vcpu *v, int err, bool quit)
+{
+	bool alive;
+
+	mutex_lock(&v->life);
+	alive = v->state != XVMX_INACTIVE;
+	if (alive && !quit) {
+		mutex_unlock(&v->life);
+		return -EBUSY;
+	}
+	v->init_block = err;
+	mutex_unlock(&v->life);
+	/* blocked first, so no init can slip in after the quit */
+	if (alive)
+		vcpu_quit(v);
+	return alive;
+}
+
+void xvmx_vcpu_unblock(struct xvmx_vcpu *v)
+{
+	mutex_lock(&v->life);
+	v->init_block = 0;
+	mutex_unlock(&v->life);
+}
+
 /*
  * For the CPU hotplug callback, which runs under cpus_write_lock(): init
  * cannot be half-way (it holds cpus_read_lock() until the state has left
@@ -410,6 +444,7 @@ u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v)
  * and the segment opening of map writes, which needs the writer's
  * credentials. Every call here is writer context and may sleep.
  */
+
 static struct xvmx_vcpu *be_vcpu(const struct xvmx_backend *be)
 {
 	return be->priv;

@@ -27,6 +27,14 @@ bool xvmx_vcpu_alive(struct xvmx_vcpu *v);
 
 /* Exits since init, all reasons (any context; a racy sum for tests). */
 u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v);
+/*
+ * The host's life cycle (vmx_main.c, process context). Block: from now on
+ * `init` fails with @err; with @quit, a live vCPU is quit first (reboot:
+ * returns 1 if there was one, else 0), without, a live vCPU makes it fail
+ * with -EBUSY and block nothing (suspend). Unblock: init works again.
+ */
+int xvmx_vcpu_block(struct xvmx_vcpu *v, int err, bool quit);
+void xvmx_vcpu_unblock(struct xvmx_vcpu *v);
 
 /* The file layer's backend over @v (struct xvmx_backend, xvmx_files.h). */
 void xvmx_cmdq_backend_init(struct xvmx_backend *be, struct xvmx_vcpu *v);
