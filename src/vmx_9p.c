@@ -34,6 +34,7 @@
 #include "xvmx_files.h"
 #include "xvmx_9p.h"
 #include "vmx_front.h"
+#include "vmx_cmdq.h"
 
 /*
  * Requests accepted but not yet answered and read back. A write is refused
@@ -63,7 +64,8 @@ struct ninep_conn {
 	u32 msize;			/* 0 until Tversion */
 
 	struct xarray fids;		/* fid number -> struct ninep_fid */
-	const struct cred *cred;	/* the opener's, for the workers */
+	/* the opener's backend: its credentials and root, for the workers */
+	struct xvmx_opener_backend ob;
 };
 
 struct ninep_fid {
@@ -407,7 +409,7 @@ static struct ninep_reply *h_open(struct ninep_conn *c, struct ninep_req *r)
 		err = 0;
 		if (f->file != NINEP_ROOT)
 			/* OTRUNC on map clears it, as O_TRUNC does (SPEC) */
-			err = xvmx_file_open(&f->o, ninep_backend,
+			err = xvmx_file_open(&f->o, &c->ob.be,
 					     xvmx_files[f->file].id,
 					     mode & X9P_OTRUNC);
 		if (!err) {
@@ -636,7 +638,7 @@ static struct ninep_reply *h_wstat(struct ninep_conn *c, struct ninep_req *r)
 		err = -ENOMEM;
 		o = kmalloc(sizeof(*o), GFP_KERNEL);
 		if (o)
-			err = xvmx_file_open(o, ninep_backend, XF_MAP, true);
+			err = xvmx_file_open(o, &c->ob.be, XF_MAP, true);
 		if (!err)
 			xvmx_file_release(o);
 		kfree(o);
@@ -695,14 +697,14 @@ static void req_done(struct ninep_req *r, struct ninep_reply *rep,
 }
 
 /*
- * Workers run as whoever opened /dev/xvmx, so a map line opens its segment
- * with the permissions of the mounter (SPEC map: "the writer's own
- * permissions"), not the kernel's. Paths still resolve in the worker's
- * (init's) mount namespace.
+ * Workers run as whoever opened /dev/xvmx, and map lines open their
+ * segments as that opener, from its root and so in its mount namespace
+ * (struct xvmx_opener), as on debugfs; the kernel's own credentials and
+ * init's namespace never do.
  */
 static void ninep_serve(struct ninep_req *r)
 {
-	const struct cred *old = override_creds(r->c->cred);
+	const struct cred *old = override_creds(r->c->ob.who.cred);
 	struct ninep_reply *rep;
 	int err;
 
@@ -1095,7 +1097,7 @@ static int ninep_open(struct inode *inode, struct file *f)
 	mutex_init(&c->rlock);
 	mutex_init(&c->wlock);
 	xa_init(&c->fids);
-	c->cred = get_current_cred();
+	xvmx_cmdq_opener_init(&c->ob, ninep_backend);
 	f->private_data = c;
 	return stream_open(inode, f);
 }
@@ -1114,7 +1116,7 @@ static int ninep_release(struct inode *inode, struct file *f)
 		kvfree(rep);
 	mutex_destroy(&c->rlock);
 	mutex_destroy(&c->wlock);
-	put_cred(c->cred);
+	xvmx_cmdq_opener_release(&c->ob);
 	kvfree(c->inbuf);
 	kfree(c);
 	return 0;

@@ -441,13 +441,26 @@ u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v)
  * The file layer (lib/xvmx_files.c) over the vCPU: each call is a command
  * on the kthread's queue, except status and the wait readiness (read
  * under v->lock), init and quit (the life cycle, in the caller's context)
- * and the segment opening of map writes, which needs the writer's
- * credentials. Every call here is writer context and may sleep.
+ * and the segment opening of map writes and `step -map`, which act for the
+ * opener. Every call here is writer context and may sleep.
+ *
+ * Two tables: the vCPU's own backend (module init), which opens no
+ * segments, and the one of struct xvmx_opener_backend that front ends hand
+ * the file layer for each opener.
  */
+static const struct xvmx_backend_ops xvmx_cmdq_opener_ops;
 
 static struct xvmx_vcpu *be_vcpu(const struct xvmx_backend *be)
 {
 	return be->priv;
+}
+
+/* Whom map writes act for: the opener's backend, or none. */
+static const struct xvmx_opener *be_opener(const struct xvmx_backend *be)
+{
+	if (be->ops != &xvmx_cmdq_opener_ops)
+		return NULL;
+	return &container_of(be, struct xvmx_opener_backend, be)->who;
 }
 
 /* Run @fn on the kthread with (@arg, @len, @off); its result. */
@@ -493,11 +506,11 @@ static int be_ctl(const struct xvmx_backend *be, const struct xvmx_ctl *ctl,
 	int ret;
 
 	if (ctl->cmd == XCTL_STEP && ctl->step.map) {
-		/* the segment is opened here, with the writer's credentials */
+		/* the segment is opened here, as the opener */
 		if (READ_ONCE(v->state) == XVMX_INACTIVE)
 			return -ENXIO;
-		ret = xvmx_map_prepare(&v->mem, &ctl->step.line, 1,
-				       &req.stepmap, err);
+		ret = xvmx_map_prepare(&v->mem, be_opener(be), &ctl->step.line,
+				       1, &req.stepmap, err);
 		if (ret)
 			return ret;
 	}
@@ -530,7 +543,8 @@ static int be_map_write(const struct xvmx_backend *be,
 	struct xvmx_map_batch *batch;
 	int ret;
 
-	ret = xvmx_map_prepare(&be_vcpu(be)->mem, lines, n, &batch, err);
+	ret = xvmx_map_prepare(&be_vcpu(be)->mem, be_opener(be), lines, n,
+			       &batch, err);
 	if (ret)
 		return ret;
 	ret = be_cmd(be, xvmx_cmd_map_commit, batch, 0, 0);
@@ -569,27 +583,48 @@ static long be_fpregs(const struct xvmx_backend *be, char *buf, size_t len,
 		      buf, len, off);
 }
 
+#define XVMX_CMDQ_OPS					\
+	.status = be_status,				\
+	.state = be_state,				\
+	.init = be_init,				\
+	.quit = be_quit,				\
+	.ctl = be_ctl,					\
+	.getregs = be_getregs,				\
+	.setregs = be_setregs,				\
+	.map_print = be_map_print,			\
+	.map_write = be_map_write,			\
+	.map_clear = be_map_clear,			\
+	.stats = be_stats,				\
+	.wait = be_wait,				\
+	.wait_ready = be_wait_ready,			\
+	.fpregs = be_fpregs
+
 static const struct xvmx_backend_ops xvmx_cmdq_backend_ops = {
-	.status = be_status,
-	.state = be_state,
-	.init = be_init,
-	.quit = be_quit,
-	.ctl = be_ctl,
-	.getregs = be_getregs,
-	.setregs = be_setregs,
-	.map_print = be_map_print,
-	.map_write = be_map_write,
-	.map_clear = be_map_clear,
-	.stats = be_stats,
-	.wait = be_wait,
-	.wait_ready = be_wait_ready,
-	.fpregs = be_fpregs,
+	XVMX_CMDQ_OPS,
+};
+
+/* The same calls; be_opener() tells them apart by the table. */
+static const struct xvmx_backend_ops xvmx_cmdq_opener_ops = {
+	XVMX_CMDQ_OPS,
 };
 
 void xvmx_cmdq_backend_init(struct xvmx_backend *be, struct xvmx_vcpu *v)
 {
 	be->ops = &xvmx_cmdq_backend_ops;
 	be->priv = v;
+}
+
+void xvmx_cmdq_opener_init(struct xvmx_opener_backend *ob,
+			   const struct xvmx_backend *vcpu)
+{
+	ob->be.ops = &xvmx_cmdq_opener_ops;
+	ob->be.priv = vcpu->priv;
+	xvmx_opener_get(&ob->who);
+}
+
+void xvmx_cmdq_opener_release(struct xvmx_opener_backend *ob)
+{
+	xvmx_opener_put(&ob->who);
 }
 
 wait_queue_head_t *xvmx_cmdq_pollwq(const struct xvmx_backend *be)

@@ -126,6 +126,24 @@ void asm_exc_nmi_kvm_vmx(void);
 	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0))
 
 /*
+ * inode_permission() of a path, for open(2)'s own check on a file opened
+ * by dentry_open(): the mount's user namespace up to 6.2, its idmap from
+ * 6.3 on.
+ */
+#include <linux/fs.h>
+#include <linux/mount.h>
+static inline int xvmx_path_permission(const struct path *path, int mask)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return inode_permission(mnt_idmap(path->mnt), d_inode(path->dentry),
+				mask);
+#else
+	return inode_permission(mnt_user_ns(path->mnt), d_inode(path->dentry),
+				mask);
+#endif
+}
+
+/*
  * Test hooks: symbols of xvmx.ko that xvmx_kunit.ko calls, so that KUnit
  * tests the module's own code. Exported only where the kernel has KUnit,
  * in their own namespace. The namespace is an identifier up to 6.12 and a
