@@ -24,6 +24,7 @@
 #include "xvmx_files.h"
 #include "vmx_vcpu.h"
 #include "vmx_cmdq.h"
+#include "vmx_ept.h"
 #include "vmx_front.h"
 #include "vmx_test.h"
 #include "vmx_emergency.h"
@@ -185,6 +186,9 @@ static void __exit xvmx_module_exit(void)
 	unregister_reboot_notifier(&xvmx_reboot_nb);
 	cpuhp_remove_state_nocalls(xvmx_hp_state);
 	xvmx_vcpu_destroy(xvmx_vcpu);
+	/* with the vCPU gone nothing may hold a page (the tests rely on it) */
+	WARN(xvmx_map_pinned_pages(), "xvmx: %ld pages still pinned at unload\n",
+	     xvmx_map_pinned_pages());
 	xvmx_emergency_exit();
 }
 
