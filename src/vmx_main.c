@@ -77,8 +77,14 @@ static int xvmx_reboot(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_DONE;
 }
 
+/*
+ * Before KVM's own reboot notifier (6.1 has one, at priority 0): while
+ * xvmx shares KVM's VMX operation, KVM turns VMX off on every CPU there,
+ * and the vCPU should be gone by then.
+ */
 static struct notifier_block xvmx_reboot_nb = {
 	.notifier_call = xvmx_reboot,
+	.priority = 1,
 };
 
 /*
