@@ -66,6 +66,7 @@ enum xvmx_special {
 
 struct xvmx_reg {
 	const char *name;
+	u8 namelen;		/* strlen(name), for the printer; 0: unknown */
 	u8 size;		/* bytes: 2, 4 or 8; printed as 2*size digits */
 	u8 flags;		/* XREG_* */
 	u8 kind;		/* enum xvmx_reg_kind */

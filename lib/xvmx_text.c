@@ -45,6 +45,89 @@ static void pb_putc(struct pbuf *pb, char c)
 	pb->len++;
 }
 
+/*
+ * @n bytes of @s, as pb_printf("%.*s") puts them: what fits, terminated.
+ * This and pb_hex() are the exit line's and the regs file's printers,
+ * which run at every exit and every regs read: a fraction of vsnprintf's
+ * cost (Documentation/vmx.rst, "Benchmark").
+ */
+static void pb_putmem(struct pbuf *pb, const char *s, size_t n)
+{
+	if (pb->len + 1 < pb->size) {
+		size_t k = pb->size - 1 - pb->len;
+
+		if (k > n)
+			k = n;
+		memcpy(pb->buf + pb->len, s, k);
+		pb->buf[pb->len + k] = '\0';
+	} else if (pb->len < pb->size) {
+		pb->buf[pb->len] = '\0';
+	}
+	pb->len += n;
+}
+
+static void pb_puts(struct pbuf *pb, const char *s)
+{
+	pb_putmem(pb, s, strlen(s));
+}
+
+/*
+ * "0x%0*llx" with @width (at most 16) digits at least: 0 is "0x0". The
+ * digits are made from the right, four bits a step; @t must hold 18.
+ * Returns how many it wrote, at the end of @t.
+ */
+/*
+ * The 8 hex digits of @x as 8 bytes, most significant first in memory
+ * (x86 is little-endian): each nibble spread into a byte, then '0' + n,
+ * plus 39 more where n >= 10 (n + 6 carries into bit 4 just there).
+ */
+static u64 hex8(u32 x)
+{
+	u64 v = x, af;
+
+	v = ((v & 0xffff0000ULL) << 16) | (v & 0xffffULL);
+	v = ((v & 0x0000ff000000ff00ULL) << 8) | (v & 0x000000ff000000ffULL);
+	v = ((v & 0x00f000f000f000f0ULL) << 4) | (v & 0x000f000f000f000fULL);
+	af = ((v + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+	v += 0x3030303030303030ULL + af * ('a' - '0' - 10);
+	return __builtin_bswap64(v);
+}
+
+static unsigned int hex_digits(char *t, u64 val, unsigned int width)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *p = t + 18;
+
+	/* a register's own width (2, 4, 8 bytes) and a value that fits */
+	if (width == 16 || (width == 8 && !(val >> 32)) ||
+	    (width == 4 && !(val >> 16))) {
+		u64 hi = hex8(val >> 32), lo = hex8(val);
+
+		memcpy(t + 2, &hi, 8);
+		memcpy(t + 10, &lo, 8);
+		t[16 - width] = '0';
+		t[17 - width] = 'x';
+		return width + 2;
+	}
+	if (width > 16)
+		width = 16;
+	do {
+		*--p = digits[val & 15];
+		val >>= 4;
+	} while (val || (unsigned int)(t + 18 - p) < width);
+	*--p = 'x';
+	*--p = '0';
+	return t + 18 - p;
+}
+
+static void pb_hex(struct pbuf *pb, u64 val, unsigned int width)
+{
+	char t[18];
+	unsigned int n = hex_digits(t, val, width);
+
+	pb_putmem(pb, t + 18 - n, n);
+}
+
 /* Every printer writes at least one character, so the buffer is terminated. */
 static int pb_done(const struct pbuf *pb)
 {
@@ -206,11 +289,12 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_print_status);
 
 /* ------------------------------------------------------------- registers */
 
-#define VREG(n, sz, f)	{ .name = n, .size = sz, .kind = XREG_VMCS, .field = f }
-#define ROREG(n, sz, f)	{ .name = n, .size = sz, .kind = XREG_VMCS, \
+#define XNAME(n)	.name = n, .namelen = sizeof(n) - 1
+#define VREG(n, sz, f)	{ XNAME(n), .size = sz, .kind = XREG_VMCS, .field = f }
+#define ROREG(n, sz, f)	{ XNAME(n), .size = sz, .kind = XREG_VMCS, \
 			  .field = f, .flags = XREG_RO }
-#define GREG(n, g)	{ .name = n, .size = 8, .kind = XREG_GPR, .field = g }
-#define SREG(n, s)	{ .name = n, .size = 8, .kind = XREG_SPECIAL, .field = s }
+#define GREG(n, g)	{ XNAME(n), .size = 8, .kind = XREG_GPR, .field = g }
+#define SREG(n, s)	{ XNAME(n), .size = 8, .kind = XREG_SPECIAL, .field = s }
 /* SPEC "regs": this order is the order `regs` prints. */
 const struct xvmx_reg xvmx_regs[] = {
 	VREG("pc", 8, GUEST_RIP),
@@ -329,8 +413,23 @@ int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val)
 {
 	struct pbuf pb = { buf, size, 0 };
 
-	pb_printf(&pb, "%s 0x%0*llx\n", r->name, 2 * r->size,
-		  (unsigned long long)val);
+	size_t nl = r->namelen ? r->namelen : strlen(r->name);
+	char t[18];
+	unsigned int n = hex_digits(t, val, 2 * r->size);
+
+	/* the common case, a whole line with room to spare: one pass */
+	if (nl + n + 3 <= size) {
+		memcpy(buf, r->name, nl);
+		buf[nl] = ' ';
+		memcpy(buf + nl + 1, t + 18 - n, n);
+		buf[nl + 1 + n] = '\n';
+		buf[nl + 2 + n] = '\0';
+		return nl + n + 2;
+	}
+	pb_putmem(&pb, r->name, nl);
+	pb_putc(&pb, ' ');
+	pb_putmem(&pb, t + 18 - n, n);
+	pb_putc(&pb, '\n');
 	return pb_done(&pb);
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_print_reg);
@@ -738,9 +837,12 @@ static void print_exit_regs(struct pbuf *pb, const struct xvmx_exit *e,
 		want |= 1U << CR_QUAL_GPR(e->qual);
 	for (i = 0; i < ARRAY_SIZE(gpr_order); i++) {
 		n = gpr_order[i];
-		if (want & (1U << n))
-			pb_printf(pb, " %s 0x%llx", gpr_names[n],
-				  (unsigned long long)e->gpr[n]);
+		if (!(want & (1U << n)))
+			continue;
+		pb_putc(pb, ' ');
+		pb_puts(pb, gpr_names[n]);
+		pb_putc(pb, ' ');
+		pb_hex(pb, e->gpr[n], 0);
 	}
 }
 
@@ -756,26 +858,39 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 	if (basic == XEXIT_EXC && intvalid) {
 		name = xvmx_exc_name(e->intinfo & INTR_INFO_VECTOR_MASK);
 		if (name)
-			pb_printf(&pb, "%s", name);
+			pb_puts(&pb, name);
 		else
 			pb_printf(&pb, "#%u",
 				  e->intinfo & INTR_INFO_VECTOR_MASK);
 	} else {
 		name = xvmx_exit_name(basic);
 		if (name)
-			pb_printf(&pb, "%s", name);
+			pb_puts(&pb, name);
 		else
 			pb_printf(&pb, "?%u", basic);
 	}
-	pb_printf(&pb, " 0x%llx pc 0x%llx sp 0x%llx ilen 0x%x iinfo 0x%x",
-		  (unsigned long long)e->qual, (unsigned long long)e->pc,
-		  (unsigned long long)e->sp, e->ilen, e->iinfo);
-	if (intvalid && (e->intinfo & INTR_INFO_HAS_ERROR_CODE))
-		pb_printf(&pb, " excode 0x%x", e->intcode);
-	if (basic == XEXIT_EPT_VIOLATION && (e->qual & EPT_QUAL_GLA_VALID))
-		pb_printf(&pb, " va 0x%llx", (unsigned long long)e->va);
-	if (basic == XEXIT_EPT_VIOLATION || basic == XEXIT_EPT_MISCONFIG)
-		pb_printf(&pb, " pa 0x%llx", (unsigned long long)e->pa);
+	pb_putc(&pb, ' ');
+	pb_hex(&pb, e->qual, 0);
+	pb_puts(&pb, " pc ");
+	pb_hex(&pb, e->pc, 0);
+	pb_puts(&pb, " sp ");
+	pb_hex(&pb, e->sp, 0);
+	pb_puts(&pb, " ilen ");
+	pb_hex(&pb, e->ilen, 0);
+	pb_puts(&pb, " iinfo ");
+	pb_hex(&pb, e->iinfo, 0);
+	if (intvalid && (e->intinfo & INTR_INFO_HAS_ERROR_CODE)) {
+		pb_puts(&pb, " excode ");
+		pb_hex(&pb, e->intcode, 0);
+	}
+	if (basic == XEXIT_EPT_VIOLATION && (e->qual & EPT_QUAL_GLA_VALID)) {
+		pb_puts(&pb, " va ");
+		pb_hex(&pb, e->va, 0);
+	}
+	if (basic == XEXIT_EPT_VIOLATION || basic == XEXIT_EPT_MISCONFIG) {
+		pb_puts(&pb, " pa ");
+		pb_hex(&pb, e->pa, 0);
+	}
 	print_exit_regs(&pb, e, basic);
 	pb_putc(&pb, '\n');
 	return pb_done(&pb);
@@ -856,6 +971,7 @@ static int parse_step(const struct tok *w, unsigned int nargs,
 		*err = "usage: step [-map addr segment offset]";
 		return -EINVAL;
 	}
+	memset(m, 0, sizeof(*m));
 	/* hi = lo + 4 KiB must stay below 2^48 like any map line's */
 	if (parse_gpa(&w[2], &m->lo) < 0 ||
 	    m->lo + PAGE_4K >= XVMX_GPA_LIMIT) {
@@ -884,7 +1000,13 @@ int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 	unsigned int nw, nargs, c;
 	int ci;
 
-	memset(out, 0, sizeof(*out));
+	/*
+	 * All but go's register values (go.n counts them; each other union
+	 * member is filled whole by its parser): a regset is 2 KiB, and
+	 * clearing it at every `go` was a tenth of an exit round trip.
+	 */
+	memset(out, 0, offsetof(struct xvmx_ctl, go.v));
+	out->has_ev = false;
 	if (len > 0 && buf[len - 1] == '\n')
 		len--;
 	if (memchr(buf, '\n', len)) {

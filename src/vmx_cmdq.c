@@ -14,11 +14,23 @@
  * and state changes happen under v->lock, and the caller takes that lock
  * once more before returning, so the kthread is done touching the command
  * before its stack frame goes away.
+ *
+ * The runner. Whoever holds v->run_lock runs commands and the guest: the
+ * kthread, or (the fast path, xvmx_cmd_submit()) a caller that is on the
+ * owned CPU when nothing else is queued or postponed. Such a caller runs
+ * its own command in its own context, and the guest too when that
+ * command starts it (go, step) or waits for it (wait): an `out` round
+ * trip is then two system calls and no hand-off between tasks. It gives
+ * the guest back to the kthread (and its command to the queue) as soon as
+ * anything else wants the vCPU (a request, a signal, Linux wanting the
+ * CPU), so the kthread stays the owner and the slow path the rule.
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 
 #include <linux/cpu.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
+#include <linux/preempt.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -33,6 +45,7 @@ void xvmx_cmdq_init(struct xvmx_vcpu *v)
 	struct xvmx_cmdq *q = &v->cmdq;
 
 	spin_lock_init(&v->lock);
+	mutex_init(&v->run_lock);
 	INIT_LIST_HEAD(&q->queue);
 	INIT_LIST_HEAD(&q->postponed);
 	init_waitqueue_head(&q->kwq);
@@ -89,12 +102,151 @@ static int cmd_finish(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 	return c->ret;
 }
 
-/* Run @fn(@arg) on the kthread; -ERESTARTSYS if a signal abandons it. */
+/* Callers on the owned CPU run their commands themselves (see the top). */
+static bool caller_runs = true;
+module_param(caller_runs, bool, 0644);
+MODULE_PARM_DESC(caller_runs,
+		 "a caller on the vCPU's CPU runs its command and the guest itself (default on)");
+
+/*
+ * With nothing queued or postponed, the request bits speak of nothing
+ * (an event no command waits for, a command a signal took back): clear
+ * them, so that neither the kthread nor the guest loop stops for them.
+ * Under v->lock, as the runner; false if a command is there.
+ */
+static bool runner_forget_requests(struct xvmx_vcpu *v)
+{
+	struct xvmx_cmdq *q = &v->cmdq;
+
+	lockdep_assert_held(&v->lock);
+	if (!list_empty(&q->queue) || !list_empty(&q->postponed))
+		return false;
+	clear_bit(XVMX_REQ_EVENT, &v->requests);
+	clear_bit(XVMX_REQ_CMD, &v->requests);
+	return true;
+}
+
+/*
+ * Become the runner in the caller's context, if that needs no hand-off:
+ * the caller is on the owned CPU (and stays there), the kthread is not
+ * running, and nothing else waits for the vCPU. Left to the kthread:
+ * kernel threads (a workqueue worker running the guest would hold up its
+ * pool's other work: the 9P front end's), and a task with FS or GS
+ * selectors of its own (a 32-bit one): a VM exit loads null selectors
+ * (SDM 28.5.2), which only a 64-bit task's state survives unchanged.
+ */
+static bool runner_enter(struct xvmx_vcpu *v)
+{
+	unsigned short fs, gs;
+	bool idle;
+
+	if (!READ_ONCE(caller_runs) || !READ_ONCE(v->thread) ||
+	    raw_smp_processor_id() != v->cpu ||
+	    (current->flags & PF_KTHREAD))
+		return false;
+	savesegment(fs, fs);
+	savesegment(gs, gs);
+	if (fs || gs)
+		return false;
+	migrate_disable();
+	if (smp_processor_id() != v->cpu || !mutex_trylock(&v->run_lock))
+		goto out_migrate;
+	spin_lock_irq(&v->lock);
+	idle = v->cmdq.accepting && runner_forget_requests(v) &&
+	       (v->state == XVMX_READY || v->state == XVMX_RUNNING);
+	spin_unlock_irq(&v->lock);
+	if (!idle)
+		goto out_unlock;
+	WRITE_ONCE(v->runner, current);
+	return true;
+
+out_unlock:
+	mutex_unlock(&v->run_lock);
+out_migrate:
+	migrate_enable();
+	return false;
+}
+
+/*
+ * Hand the vCPU back. The kthread goes on if the guest still runs or
+ * someone queued a command meanwhile; otherwise it sleeps on.
+ */
+static void runner_leave(struct xvmx_vcpu *v)
+{
+	bool wake;
+
+	spin_lock_irq(&v->lock);
+	wake = !runner_forget_requests(v) || v->state == XVMX_RUNNING;
+	spin_unlock_irq(&v->lock);
+	WRITE_ONCE(v->runner, NULL);
+	mutex_unlock(&v->run_lock);
+	migrate_enable();
+	if (wake)
+		wake_up(&v->cmdq.kwq);
+}
+
+/*
+ * As the runner: @fn(@c) and, when it starts the guest or waits for it,
+ * the guest until the exit that ends the wait. -EAGAIN: not finished
+ * here, the queue takes it (the command keeps its progress in @c, as a
+ * postponed one does).
+ */
+/*
+ * Whether the runner may enter the guest now, with nothing queued or
+ * postponed meanwhile; the event of the command's own state change (go
+ * makes it running) is then no one's, and must not stop the run loop.
+ */
+static bool runner_may_run(struct xvmx_vcpu *v)
+{
+	bool ok;
+
+	if (v->state != XVMX_RUNNING || signal_pending(current))
+		return false;
+	spin_lock_irq(&v->lock);
+	ok = runner_forget_requests(v);
+	spin_unlock_irq(&v->lock);
+	return ok;
+}
+
+static int cmd_run_here(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	bool was_running = v->state == XVMX_RUNNING;
+	int ret;
+
+	for (;;) {
+		ret = c->fn(v, c);
+		trace_cmd(c->fn, ret);
+		if (ret != -EAGAIN) {
+			/* go (or step) started it: run to its first exit */
+			if (!ret && !was_running && runner_may_run(v))
+				xvmx_run(v);
+			return ret;
+		}
+		/* a wait, or a step that has not ended */
+		if (!runner_may_run(v))
+			return -EAGAIN;
+		xvmx_run(v);
+		if (!test_and_clear_bit(XVMX_REQ_EVENT, &v->requests) ||
+		    READ_ONCE(v->requests))
+			return -EAGAIN;
+		was_running = true;
+	}
+}
+
+/* Run @fn(@arg) on the vCPU; -ERESTARTSYS if a signal abandons it. */
 int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c, xvmx_cmd_fn fn,
 		    void *arg)
 {
 	int err;
 
+	if (runner_enter(v)) {
+		c->fn = fn;
+		c->arg = arg;
+		err = cmd_run_here(v, c);
+		runner_leave(v);
+		if (err != -EAGAIN)
+			return err;
+	}
 	err = cmd_enqueue(v, c, fn, arg);
 	if (err)
 		return err;
@@ -217,7 +369,8 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_set_accepting);
  * (CPUHP_AP_ACTIVE, before xvmx_cpu_down() can refuse) pushes it to
  * another CPU for good (select_fallback_rq()), where it would go on using
  * a VMCS that is current on the CPU it left. vcpu_init() holds the hotplug
- * lock until this thread is past migrate_disable().
+ * lock until this thread is past migrate_disable(). A caller that runs
+ * the vCPU in its place has migration off as well (runner_enter()).
  */
 static int xvmx_thread(void *data)
 {
@@ -225,23 +378,37 @@ static int xvmx_thread(void *data)
 	int err;
 
 	migrate_disable();
+	mutex_lock(&v->run_lock);
+	WRITE_ONCE(v->runner, current);
 	err = xvmx_hw_enable(v);
 	v->init_err = err;
 	if (!err)
 		xvmx_set_state(v, XVMX_READY);
+	WRITE_ONCE(v->runner, NULL);
+	mutex_unlock(&v->run_lock);
 	complete(&v->init_done);
 
-	while (!err && !v->quit_done) {
+	while (!err) {
+		bool ran;
+
+		mutex_lock(&v->run_lock);
+		WRITE_ONCE(v->runner, current);
 		xvmx_cmdq_run(v);
+		ran = !v->quit_done && v->state == XVMX_RUNNING;
+		if (ran)
+			xvmx_run(v);
+		WRITE_ONCE(v->runner, NULL);
+		mutex_unlock(&v->run_lock);
 		if (v->quit_done)
 			break;
-		if (v->state == XVMX_RUNNING) {
-			xvmx_run(v);
+		if (ran) {
 			cond_resched();
 			continue;
 		}
+		/* a caller may have started the guest and handed it over */
 		wait_event_interruptible(v->cmdq.kwq,
 					 xvmx_cmdq_pending(v) ||
+					 READ_ONCE(v->state) == XVMX_RUNNING ||
 					 kthread_should_stop());
 	}
 

@@ -12,12 +12,15 @@
  *          life cycle (init, quit) and queues commands, then sleeps
  *          (vmx_cmdq.c). It reads only the state under v->lock; never the
  *          VMCS, the guest's registers or its memory map.
- * kthread  The vCPU thread "xvmx/CPU", pinned to the owned CPU: it runs
- *          the queued commands (vmx_commands.c, vmx_regs.c) and the run
- *          loop, and owns everything in struct xvmx_vcpu below "Owned by
- *          the kthread". It may sleep (mutexes, allocation, pinning),
- *          outside VMCS windows. xvmx_assert_kthread().
- * vmcs     The kthread between xvmx_vmcs_load() and xvmx_vmcs_put():
+ * kthread  The runner: the vCPU thread "xvmx/CPU", pinned to the owned
+ *          CPU, or a writer or reader on that CPU that took its place
+ *          for one command (vmx_cmdq.c's fast path, migration off). The
+ *          runner holds v->run_lock and is v->runner; it runs the
+ *          commands (vmx_commands.c, vmx_regs.c) and the run loop, and
+ *          owns everything in struct xvmx_vcpu below "Owned by the
+ *          runner". It may sleep (mutexes, allocation, pinning), outside
+ *          VMCS windows. xvmx_assert_kthread().
+ * vmcs     The runner between xvmx_vmcs_load() and xvmx_vmcs_put():
  *          preemption off, the vCPU's VMCS current on the CPU. Every
  *          VMREAD and VMWRITE happens here; nothing sleeps.
  *          xvmx_assert_vmcs(), in every VMCS accessor.
@@ -1044,6 +1047,7 @@ struct xvmx_host_save {
 	u64 debugctl;
 	unsigned long dr[4];	/* while the guest's DR0-3 are loaded */
 	bool guest_dr;
+	u32 pkru;
 };
 
 static void host_save(struct xvmx_host_save *hs)
@@ -1053,6 +1057,8 @@ static void host_save(struct xvmx_host_save *hs)
 	asm volatile("sldt %0" : "=g" (hs->ldt));
 	rdmsrq(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
 	hs->guest_dr = false;
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
+		hs->pkru = rdpkru();
 }
 
 /*
@@ -1086,6 +1092,15 @@ static void xvmx_host_after_exit(struct xvmx_vcpu *v,
 				 struct xvmx_host_save *hs)
 {
 	xvmx_assert_guest(v);
+	/*
+	 * The guest's image brought its PKRU (the host's full feature mask,
+	 * xvmx_fpu_load_guest()), and Linux keeps the task's PKRU live in
+	 * the register: a caller copying the exit line to user space must
+	 * not do it under the guest's protection keys (KVM's
+	 * kvm_load_host_xsave_state() does the same).
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != hs->pkru)
+		wrpkru(hs->pkru);
 	/* VM exit clears IA32_DEBUGCTL (SDM 28.5.1) */
 	if (hs->debugctl)
 		wrmsrq(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
@@ -1392,9 +1407,16 @@ void xvmx_run(struct xvmx_vcpu *v)
 	/*
 	 * The exit list gives the host its KERNEL_GS_BASE back after every
 	 * exit (the guest's SWAPGS changes it): the value of this run's CPU
-	 * and task, which a preempted kthread may have changed.
+	 * and task, which a preempted kthread may have changed, and a user
+	 * task running the guest (vmx_cmdq.c) has its own of.
 	 */
 	rdmsrq(MSR_KERNEL_GS_BASE, v->msrs->host[XMSR_KERNEL_GS_BASE].value);
+	/* ...and the exit loads FS's base from the VMCS: this task's */
+	rdmsrq(MSR_FS_BASE, cr);
+	if (unlikely(cr != v->host_fs_base)) {
+		vmcs_writel(v, HOST_FS_BASE, cr);
+		v->host_fs_base = cr;
+	}
 	for (;;) {
 		xvmx_prepare_entry(v);
 		if (!xvmx_check_vmcs(v) || v->state != XVMX_RUNNING)
@@ -1415,7 +1437,8 @@ void xvmx_run(struct xvmx_vcpu *v)
 		 * interrupt exiting), so no command waits for the
 		 * preemption timer.
 		 */
-		if (unlikely(READ_ONCE(v->requests) || need_resched())) {
+		if (unlikely(READ_ONCE(v->requests) || need_resched() ||
+			     signal_pending(current))) {
 			local_irq_enable();
 			kernel_fpu_end();
 			break;
@@ -1471,7 +1494,9 @@ void xvmx_run(struct xvmx_vcpu *v)
 				   vmcs_readl(v, GUEST_RIP));
 		if (xvmx_handle_exit(v, reason))
 			break;
-		if (need_resched() || READ_ONCE(v->requests))
+		/* a caller running the guest gives it back for its signal */
+		if (need_resched() || READ_ONCE(v->requests) ||
+		    signal_pending(current))
 			break;
 	}
 	host_restore(&hs, smp_processor_id());

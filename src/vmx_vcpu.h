@@ -171,7 +171,16 @@ struct xvmx_vcpu {
 	struct xvmx_cmdq cmdq;
 	unsigned long requests;		/* XVMX_REQ_*, atomic bit ops */
 
-	/* Owned by the kthread from here on. */
+	/*
+	 * The runner: the one task that runs commands and the guest, on
+	 * the owned CPU, while it holds run_lock: the kthread, or a caller
+	 * that is on that CPU when nothing else is queued (vmx_cmdq.c).
+	 * Everything below "Owned by the runner" is its own.
+	 */
+	struct mutex run_lock;
+	struct task_struct *runner;
+
+	/* Owned by the runner from here on. */
 	void *vmxon_region;
 	void *vmcs;
 	bool vmcs_ready;		/* cleared and set up: it may be loaded */
@@ -218,20 +227,21 @@ struct xvmx_vcpu {
  */
 #define XVMX_CHECK_CONTEXT	IS_ENABLED(CONFIG_LOCKDEP)
 
-/* kthread: the vCPU thread, on the owned CPU. */
+/* kthread: the runner (the vCPU thread or a caller), on the owned CPU. */
 static inline void xvmx_assert_kthread(const struct xvmx_vcpu *v)
 {
+	lockdep_assert_held(&v->run_lock);
 	if (XVMX_CHECK_CONTEXT)
-		WARN_ON_ONCE(current != v->thread ||
+		WARN_ON_ONCE(current != v->runner ||
 			     raw_smp_processor_id() != v->cpu);
 }
 
-/* vmcs: the kthread inside a VMCS window, preemption off. */
+/* vmcs: the runner inside a VMCS window, preemption off. */
 static inline void xvmx_assert_vmcs(const struct xvmx_vcpu *v)
 {
 	lockdep_assert_preemption_disabled();
 	if (XVMX_CHECK_CONTEXT)
-		WARN_ON_ONCE(current != v->thread || !v->vmcs_loaded);
+		WARN_ON_ONCE(current != v->runner || !v->vmcs_loaded);
 }
 
 /* guest: the entry/exit path, interrupts off. */

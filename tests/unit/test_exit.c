@@ -61,7 +61,7 @@ START_TEST(exit_every_reason)
 {
 	unsigned int r = _i < 70 ? _i : 0xfffe + (_i - 70);
 	struct xvmx_exit e = base;
-	char want[256], cause[32], extra[128];
+	char want[256], cause[32], extra[128] = "";
 	const char *name = r < 65 ? spec_names[r] : NULL;
 	int fail;
 

@@ -15,6 +15,8 @@
 #   host's syscalls keep working meanwhile.
 # - RDPMC exits, even with the guest's CR4.PCE set: the counters are the
 #   host's.
+# - PKRU: a guest that denies every protection key (WRPKRU) does not
+#   make the host's copy of its exit line fault (pkru.S).
 # - #MC stays intercepted whatever extrap says (the module's exception
 #   bitmap is not readable from here: `extrap 0` must still let #DB through
 #   to the guest, and the vCPU must survive it).
@@ -22,7 +24,7 @@
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 39
+t_plan 42
 insmod /modules/xvmx.ko
 
 # --- FPU: no host register reaches the guest
@@ -115,6 +117,28 @@ ev_expect "RDPMC exits to the VMM (no read of the host's counter)" \
 	"pc=$(I rdpmc_test);sp=0x8000;" \
 	".rdpmc 0x0 pc $(I rdpmc_insn) sp 0x8000 ilen 0x2 iinfo 0x0"
 g_quit
+
+# --- PKRU: the guest's protection keys are not the host's. The shell
+# is on the vCPU's CPU (one CPU), so its write of go runs the guest and
+# head's read copies the line out right after the exit: under the
+# guest's PKRU (every key denied) that copy would fault.
+if grep -qw pku /proc/cpuinfo; then
+	PKRU_OUT=$(sym pkru pkru_out)
+	t_ok "pkru: init, map, guest loaded" g_setup pkru
+	g_go
+	t_eq "pkru: the exit line after the guest's WRPKRU 0xffffffff reads" \
+		"$(g_wait 2>&1)" \
+		"io 0x800043 pc $PKRU_OUT sp 0x8000 ilen 0x2 iinfo 0x0 ax 0xffffffff"
+	t_ok "pkru: the host's processes still read their own memory" \
+		sh -c 'cat /proc/uptime >/dev/null'
+	g_quit
+else
+	for d in "pkru: init, map, guest loaded" \
+		"pkru: the exit line after the guest's WRPKRU" \
+		"pkru: the host's processes still read their own memory"; do
+		t_skip "$d" "the host has no protection keys (pku)"
+	done
+fi
 
 rmmod xvmx
 t_dmesg_clean "kernel log clean"

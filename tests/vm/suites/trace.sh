@@ -8,11 +8,13 @@
 # its result) appear in the event list with their formats; with them
 # enabled, the hello guest's first out shows as an entry at 0x1000, an
 # io exit at 0x1011 with its qualification, and the go command; once
-# disabled, a further exit adds nothing.
+# disabled, a further exit adds nothing. Last, which task ran the guest:
+# the writer of go (vmx_cmdq.c's fast path), or with caller_runs=0 the
+# vCPU kthread.
 . /suites/lib.sh
 . /suites/guestlib.sh
 
-t_plan 12
+t_plan 15
 insmod /modules/xvmx.ko
 T=/sys/kernel/tracing
 [ -d "$T/events" ] || mount -t tracefs tracefs "$T" 2>/dev/null
@@ -45,6 +47,27 @@ g_go "pc=0x1012;"
 g_wait >/dev/null
 t_eq "disabled: the next exit adds no event" \
 	"$(grep -c ' xvmx:\| exit: \| entry: ' "$T/trace")" "$n"
+
+# who ran the guest: with caller_runs (the default) the task that wrote
+# go on the vCPU's CPU (this boot has one), else the kthread xvmx/N
+runner_of_exit() {
+	: >"$T/trace"
+	echo 1 >"$E/exit/enable"
+	g_go "pc=$1;"
+	g_wait >/dev/null
+	echo 0 >"$E/exit/enable"
+	awk '/ exit: reason 30 / { sub(/-[0-9]+$/, "", $1); print $1; exit }' \
+		"$T/trace"
+}
+P=/sys/module/xvmx/parameters/caller_runs
+t_eq "caller_runs is on by default" "$(cat $P)" Y
+who=$(runner_of_exit 0x1012)
+t_match "the writer of go ran the guest to its exit (not xvmx/N): $who" \
+	"$who" '^[^x]|^x[^v]'
+echo 0 >$P
+who=$(runner_of_exit 0x1012)
+t_match "caller_runs=0: the kthread ran it: $who" "$who" '^xvmx/[0-9]+$'
+echo 1 >$P
 g_quit
 rmmod xvmx
 t_dmesg_clean "kernel log clean"

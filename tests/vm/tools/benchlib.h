@@ -60,6 +60,20 @@ static void raw(const char *op, double value, const char *unit,
 	fflush(stdout);
 }
 
+/* The three figures of a map benchmark of @mib MiB, means over @reps. */
+static void raw_map(unsigned long mib, uint64_t tmap, uint64_t ttouch,
+		    uint64_t tunmap, unsigned int reps)
+{
+	char op[32];
+
+	snprintf(op, sizeof(op), "map_%luM", mib);
+	raw(op, (double)tmap / reps, "cycles", reps);
+	snprintf(op, sizeof(op), "touch_%luM", mib);
+	raw(op, (double)ttouch / reps, "cycles/page", reps);
+	snprintf(op, sizeof(op), "unmap_%luM", mib);
+	raw(op, (double)tunmap / reps, "cycles", reps);
+}
+
 static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
 {
 	va_list ap;

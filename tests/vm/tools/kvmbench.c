@@ -320,7 +320,6 @@ static void bench_map(unsigned long mib, unsigned int reps)
 	unsigned long size = mib << 20, pages = size >> 12;
 	uint64_t tmap = 0, ttouch = 0, tunmap = 0, t;
 	struct memsnap m0, m1, m2;
-	char op[32];
 	unsigned int i;
 
 	load("touch");
@@ -343,12 +342,7 @@ static void bench_map(unsigned long mib, unsigned int reps)
 		if (i == 0 && mib == 256)
 			mem_raw(&m0, &m1, mib, 1);
 	}
-	snprintf(op, sizeof(op), "map_%luM", mib);
-	raw(op, (double)tmap / reps, "cycles", reps);
-	snprintf(op, sizeof(op), "touch_%luM", mib);
-	raw(op, (double)ttouch / reps, "cycles/page", reps);
-	snprintf(op, sizeof(op), "unmap_%luM", mib);
-	raw(op, (double)tunmap / reps, "cycles", reps);
+	raw_map(mib, tmap, ttouch, tunmap, reps);
 }
 
 int main(int argc, char **argv)
