@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2 kernels=minimal,debug alone kexec append=crashkernel=160M timeout=600
+# xvmx-rig: smp=2 kernels=minimal alone kexec append=crashkernel=160M timeout=600
 # crash: a kdump kernel is loaded, a guest spins on CPU 1, and CPU 0
 # crashes (sysrq c). No reboot notifier runs on a crash: the kernel stops
 # CPU 1 with an NMI whose handler runs the emergency VMX-off callback

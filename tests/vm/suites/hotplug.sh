@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2 kernels=minimal,debug
+# xvmx-rig: smp=2 kernels=minimal
 # hotplug: the owned CPU (the highest, CPU 1) and CPU hotplug. Offlining it
 # works while the vCPU is inactive, after which `init` fails with ENODEV
 # and one log line instead of running its kthread elsewhere; online again,

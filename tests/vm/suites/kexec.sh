@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2 kernels=minimal,debug alone kexec timeout=600
+# xvmx-rig: smp=2 kernels=minimal alone kexec timeout=600
 # kexec: with a guest spinning on CPU 1, kexec into the same kernel
 # (kexec_file_load, then reboot(LINUX_REBOOT_CMD_KEXEC)). The reboot
 # notifier quits the vCPU first; a CPU left in VMX root operation would
