@@ -30,14 +30,13 @@
 #include <linux/sched/signal.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
-#include <linux/fs_struct.h>
-#include <linux/path.h>
 #include <linux/refcount.h>
 #include <linux/timekeeping.h>
 #include "xvmx_files.h"
 #include "xvmx_9p.h"
 #include "vmx_front.h"
 #include "vmx_compat.h"
+#include "vmx_cmdq.h"
 
 /*
  * Requests accepted but not yet answered and read back. A write is refused
@@ -67,8 +66,8 @@ struct ninep_conn {
 	u32 msize;			/* 0 until Tversion */
 
 	struct xarray fids;		/* fid number -> struct ninep_fid */
-	const struct cred *cred;	/* the opener's, for the workers */
-	struct path root;		/* the opener's, for segment paths */
+	/* the opener's backend: its credentials and root, for the workers */
+	struct xvmx_opener_backend ob;
 	bool kvm_held;			/* a KVM VM for init (vmx_kvm.c) */
 };
 
@@ -413,7 +412,7 @@ static struct ninep_reply *h_open(struct ninep_conn *c, struct ninep_req *r)
 		err = 0;
 		if (f->file != NINEP_ROOT)
 			/* OTRUNC on map clears it, as O_TRUNC does (SPEC) */
-			err = xvmx_file_open(&f->o, ninep_backend,
+			err = xvmx_file_open(&f->o, &c->ob.be,
 					     xvmx_files[f->file].id,
 					     mode & X9P_OTRUNC);
 		if (!err) {
@@ -642,7 +641,7 @@ static struct ninep_reply *h_wstat(struct ninep_conn *c, struct ninep_req *r)
 		err = -ENOMEM;
 		o = kmalloc(sizeof(*o), GFP_KERNEL);
 		if (o)
-			err = xvmx_file_open(o, ninep_backend, XF_MAP, true);
+			err = xvmx_file_open(o, &c->ob.be, XF_MAP, true);
 		if (!err)
 			xvmx_file_release(o);
 		kfree(o);
@@ -701,21 +700,18 @@ static void req_done(struct ninep_req *r, struct ninep_reply *rep,
 }
 
 /*
- * Workers run as whoever opened /dev/xvmx, so a map line opens its segment
- * with the permissions of the mounter (SPEC map: "the writer's own
- * permissions"), not the kernel's, and finds it under the mounter's root.
- * The mount namespace is the worker's (init's).
+ * Workers run as whoever opened /dev/xvmx, and map lines open their
+ * segments as that opener, from its root and so in its mount namespace
+ * (struct xvmx_opener), as on debugfs; the kernel's own credentials and
+ * init's namespace never do.
  */
 static void ninep_serve(struct ninep_req *r)
 {
-	const struct cred *old = override_creds(r->c->cred);
-	struct xvmx_seg_root sr;
+	const struct cred *old = override_creds(r->c->ob.who.cred);
 	struct ninep_reply *rep;
 	int err;
 
-	xvmx_seg_root_enter(&sr, &r->c->root);
 	rep = handlers[r->t.type](r->c, r);
-	xvmx_seg_root_leave(&sr);
 	revert_creds(old);
 	if (IS_ERR(rep)) {
 		err = PTR_ERR(rep);
@@ -1104,8 +1100,7 @@ static int ninep_open(struct inode *inode, struct file *f)
 	mutex_init(&c->rlock);
 	mutex_init(&c->wlock);
 	xa_init(&c->fids);
-	c->cred = get_current_cred();
-	get_fs_root(current->fs, &c->root);
+	xvmx_cmdq_opener_init(&c->ob, ninep_backend);
 	/*
 	 * The workers that serve this connection have no mm, and KVM
 	 * makes VMs only for a task with one: if `init` comes over here,
@@ -1130,8 +1125,7 @@ static int ninep_release(struct inode *inode, struct file *f)
 		kvfree(rep);
 	mutex_destroy(&c->rlock);
 	mutex_destroy(&c->wlock);
-	put_cred(c->cred);
-	path_put(&c->root);
+	xvmx_cmdq_opener_release(&c->ob);
 	if (c->kvm_held)
 		xvmx_kvm_conn_put();
 	kvfree(c->inbuf);

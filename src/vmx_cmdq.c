@@ -27,6 +27,7 @@
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 
+#include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
@@ -37,6 +38,7 @@
 #include "vmx_vcpu.h"
 #include "vmx_cmdq.h"
 #include "vmx_trace.h"
+#include "vmx_emergency.h"
 
 void xvmx_cmdq_init(struct xvmx_vcpu *v)
 {
@@ -360,11 +362,22 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_set_accepting);
 
 /* ---------------------------------------------------------- the kthread */
 
+/*
+ * The vCPU kthread: bound to the owned CPU by kthread_create_on_cpu() and
+ * also kept from migrating for its whole life. A bound kthread is not a
+ * per-CPU one to the scheduler: the first step of offlining a CPU
+ * (CPUHP_AP_ACTIVE, before xvmx_cpu_down() can refuse) pushes it to
+ * another CPU for good (select_fallback_rq()), where it would go on using
+ * a VMCS that is current on the CPU it left. vcpu_init() holds the hotplug
+ * lock until this thread is past migrate_disable(). A caller that runs
+ * the vCPU in its place has migration off as well (runner_enter()).
+ */
 static int xvmx_thread(void *data)
 {
 	struct xvmx_vcpu *v = data;
 	int err;
 
+	migrate_disable();
 	mutex_lock(&v->run_lock);
 	WRITE_ONCE(v->runner, current);
 	err = xvmx_hw_enable(v);
@@ -406,6 +419,7 @@ static int xvmx_thread(void *data)
 		set_current_state(TASK_INTERRUPTIBLE);
 	}
 	__set_current_state(TASK_RUNNING);
+	migrate_enable();
 	return 0;
 }
 
@@ -420,7 +434,18 @@ static int cmd_quit(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 	return 0;
 }
 
-/* `init`, in the writer's context: start the kthread, which enables VMX. */
+/*
+ * `init`, in the writer's context: start the kthread, which enables VMX.
+ *
+ * The CPU hotplug lock is held (for reading) from the online check until
+ * the state has left inactive, so the owned CPU cannot go away in between:
+ * xvmx_vcpu_alive() refuses offlining from then on, and a kthread bound to
+ * an offline CPU would run anywhere (select_fallback_rq()) and do VMXON
+ * there. Lock order: v->life, then cpu_hotplug_lock. The KVM VM is taken
+ * before the hotplug lock: KVM_CREATE_VM may take it itself (6.12 enables
+ * virtualization through cpuhp_setup_state() for a first VM), and a second
+ * read lock waits behind a pending offline that waits for the first.
+ */
 static int vcpu_init(struct xvmx_vcpu *v)
 {
 	struct task_struct *t;
@@ -431,6 +456,21 @@ static int vcpu_init(struct xvmx_vcpu *v)
 		err = -EBUSY;
 		goto out_unlock;
 	}
+	if (v->init_block) {
+		err = v->init_block;
+		goto out_unlock;
+	}
+	/* share KVM's VMX operation where it is loaded (vmx_kvm.c) */
+	err = xvmx_kvm_hold(v);
+	if (err && err != -ENODEV)
+		goto out_unlock;
+	cpus_read_lock();
+	if (!cpu_online(v->cpu)) {
+		pr_info_ratelimited("CPU %d is offline; bring it online (echo 1 > /sys/devices/system/cpu/cpu%d/online) before init\n",
+				    v->cpu, v->cpu);
+		err = -ENODEV;
+		goto err_release_kvm;
+	}
 	v->quit_done = false;
 	v->got = 0;
 	v->onentry = 0;
@@ -438,12 +478,15 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	v->errstr[0] = 0;
 	memset(v->stats, 0, sizeof(v->stats));
 	init_completion(&v->init_done);
-	/* share KVM's VMX operation where it is loaded (vmx_kvm.c) */
-	err = xvmx_kvm_hold(v);
-	if (err && err != -ENODEV)
-		goto out_unlock;
 	xvmx_set_state(v, XVMX_INIT);
 	xvmx_cmdq_set_accepting(v, true);
+	/*
+	 * xvmx's own VMX operation: the emergency VMX-off callback covers it
+	 * from before VMXON until after VMXOFF (vmx_emergency.c). Sharing
+	 * KVM's, KVM's callback turns VMX off on this CPU too.
+	 */
+	if (!v->kvm_vm)
+		xvmx_emergency_arm(v->cpu);
 
 	t = kthread_create_on_cpu(xvmx_thread, v, v->cpu, "xvmx/%u");
 	if (IS_ERR(t)) {
@@ -459,13 +502,17 @@ static int vcpu_init(struct xvmx_vcpu *v)
 		v->thread = NULL;
 		goto err_inactive;
 	}
+	cpus_read_unlock();
 	mutex_unlock(&v->life);
 	return 0;
 
 err_inactive:
+	xvmx_emergency_disarm();
 	xvmx_cmdq_set_accepting(v, false);
 	xvmx_cmdq_fail_all(v, -ENXIO);
 	xvmx_set_state(v, XVMX_INACTIVE);
+err_release_kvm:
+	cpus_read_unlock();
 	xvmx_kvm_release(v);
 out_unlock:
 	mutex_unlock(&v->life);
@@ -490,6 +537,7 @@ static int vcpu_quit(struct xvmx_vcpu *v)
 	err = cmd_submit_uninterruptible(v, &c, cmd_quit, NULL);
 	kthread_stop(v->thread);
 	v->thread = NULL;
+	xvmx_emergency_disarm();
 	if (!v->quit_done) {
 		/* the kthread never ran quit (it failed init): nothing held */
 		xvmx_cmdq_set_accepting(v, false);
@@ -524,6 +572,38 @@ void xvmx_vcpu_destroy(struct xvmx_vcpu *v)
 	kfree(v);
 }
 
+int xvmx_vcpu_block(struct xvmx_vcpu *v, int err, bool quit)
+{
+	bool alive;
+
+	mutex_lock(&v->life);
+	alive = v->state != XVMX_INACTIVE;
+	if (alive && !quit) {
+		mutex_unlock(&v->life);
+		return -EBUSY;
+	}
+	v->init_block = err;
+	mutex_unlock(&v->life);
+	/* blocked first, so no init can slip in after the quit */
+	if (alive)
+		vcpu_quit(v);
+	return alive;
+}
+
+void xvmx_vcpu_unblock(struct xvmx_vcpu *v)
+{
+	mutex_lock(&v->life);
+	v->init_block = 0;
+	mutex_unlock(&v->life);
+}
+
+/*
+ * For the CPU hotplug callback, which runs under cpus_write_lock(): init
+ * cannot be half-way (it holds cpus_read_lock() until the state has left
+ * inactive), and quit sets inactive only after the kthread stopped and
+ * VMX is off, so reading the state without v->life (which init holds
+ * around the hotplug lock) is enough.
+ */
 bool xvmx_vcpu_alive(struct xvmx_vcpu *v)
 {
 	return READ_ONCE(v->state) != XVMX_INACTIVE;
@@ -545,12 +625,26 @@ u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v)
  * The file layer (lib/xvmx_files.c) over the vCPU: each call is a command
  * on the kthread's queue, except status and the wait readiness (read
  * under v->lock), init and quit (the life cycle, in the caller's context)
- * and the segment opening of map writes, which needs the writer's
- * credentials. Every call here is writer context and may sleep.
+ * and the segment opening of map writes and `step -map`, which act for the
+ * opener. Every call here is writer context and may sleep.
+ *
+ * Two tables: the vCPU's own backend (module init), which opens no
+ * segments, and the one of struct xvmx_opener_backend that front ends hand
+ * the file layer for each opener.
  */
+static const struct xvmx_backend_ops xvmx_cmdq_opener_ops;
+
 static struct xvmx_vcpu *be_vcpu(const struct xvmx_backend *be)
 {
 	return be->priv;
+}
+
+/* Whom map writes act for: the opener's backend, or none. */
+static const struct xvmx_opener *be_opener(const struct xvmx_backend *be)
+{
+	if (be->ops != &xvmx_cmdq_opener_ops)
+		return NULL;
+	return &container_of(be, struct xvmx_opener_backend, be)->who;
 }
 
 /* Run @fn on the kthread with (@arg, @len, @off); its result. */
@@ -596,11 +690,11 @@ static int be_ctl(const struct xvmx_backend *be, const struct xvmx_ctl *ctl,
 	int ret;
 
 	if (ctl->cmd == XCTL_STEP && ctl->step.map) {
-		/* the segment is opened here, with the writer's credentials */
+		/* the segment is opened here, as the opener */
 		if (READ_ONCE(v->state) == XVMX_INACTIVE)
 			return -ENXIO;
-		ret = xvmx_map_prepare(&v->mem, &ctl->step.line, 1,
-				       &req.stepmap, err);
+		ret = xvmx_map_prepare(&v->mem, be_opener(be), &ctl->step.line,
+				       1, &req.stepmap, err);
 		if (ret)
 			return ret;
 	}
@@ -633,7 +727,8 @@ static int be_map_write(const struct xvmx_backend *be,
 	struct xvmx_map_batch *batch;
 	int ret;
 
-	ret = xvmx_map_prepare(&be_vcpu(be)->mem, lines, n, &batch, err);
+	ret = xvmx_map_prepare(&be_vcpu(be)->mem, be_opener(be), lines, n,
+			       &batch, err);
 	if (ret)
 		return ret;
 	ret = be_cmd(be, xvmx_cmd_map_commit, batch, 0, 0);
@@ -672,27 +767,48 @@ static long be_fpregs(const struct xvmx_backend *be, char *buf, size_t len,
 		      buf, len, off);
 }
 
+#define XVMX_CMDQ_OPS					\
+	.status = be_status,				\
+	.state = be_state,				\
+	.init = be_init,				\
+	.quit = be_quit,				\
+	.ctl = be_ctl,					\
+	.getregs = be_getregs,				\
+	.setregs = be_setregs,				\
+	.map_print = be_map_print,			\
+	.map_write = be_map_write,			\
+	.map_clear = be_map_clear,			\
+	.stats = be_stats,				\
+	.wait = be_wait,				\
+	.wait_ready = be_wait_ready,			\
+	.fpregs = be_fpregs
+
 static const struct xvmx_backend_ops xvmx_cmdq_backend_ops = {
-	.status = be_status,
-	.state = be_state,
-	.init = be_init,
-	.quit = be_quit,
-	.ctl = be_ctl,
-	.getregs = be_getregs,
-	.setregs = be_setregs,
-	.map_print = be_map_print,
-	.map_write = be_map_write,
-	.map_clear = be_map_clear,
-	.stats = be_stats,
-	.wait = be_wait,
-	.wait_ready = be_wait_ready,
-	.fpregs = be_fpregs,
+	XVMX_CMDQ_OPS,
+};
+
+/* The same calls; be_opener() tells them apart by the table. */
+static const struct xvmx_backend_ops xvmx_cmdq_opener_ops = {
+	XVMX_CMDQ_OPS,
 };
 
 void xvmx_cmdq_backend_init(struct xvmx_backend *be, struct xvmx_vcpu *v)
 {
 	be->ops = &xvmx_cmdq_backend_ops;
 	be->priv = v;
+}
+
+void xvmx_cmdq_opener_init(struct xvmx_opener_backend *ob,
+			   const struct xvmx_backend *vcpu)
+{
+	ob->be.ops = &xvmx_cmdq_opener_ops;
+	ob->be.priv = vcpu->priv;
+	xvmx_opener_get(&ob->who);
+}
+
+void xvmx_cmdq_opener_release(struct xvmx_opener_backend *ob)
+{
+	xvmx_opener_put(&ob->who);
 }
 
 wait_queue_head_t *xvmx_cmdq_pollwq(const struct xvmx_backend *be)

@@ -14,6 +14,8 @@
 
 #include <linux/types.h>
 #include <linux/wait.h>
+#include "xvmx_files.h"
+#include "vmx_ept.h"
 
 struct xvmx_vcpu;
 struct xvmx_backend;
@@ -27,9 +29,33 @@ bool xvmx_vcpu_alive(struct xvmx_vcpu *v);
 
 /* Exits since init, all reasons (any context; a racy sum for tests). */
 u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v);
+/*
+ * The host's life cycle (vmx_main.c, process context). Block: from now on
+ * `init` fails with @err; with @quit, a live vCPU is quit first (reboot:
+ * returns 1 if there was one, else 0), without, a live vCPU makes it fail
+ * with -EBUSY and block nothing (suspend). Unblock: init works again.
+ */
+int xvmx_vcpu_block(struct xvmx_vcpu *v, int err, bool quit);
+void xvmx_vcpu_unblock(struct xvmx_vcpu *v);
 
 /* The file layer's backend over @v (struct xvmx_backend, xvmx_files.h). */
 void xvmx_cmdq_backend_init(struct xvmx_backend *be, struct xvmx_vcpu *v);
+
+/*
+ * The backend as one opener sees it: what a front end hands the file layer
+ * for an open file (debugfs) or a connection (9P), so that map writes and
+ * `step -map` open segments and charge pins as that opener (struct
+ * xvmx_opener, vmx_ept.h). Init takes the current process's credentials,
+ * root and mm (process context); release lets them go.
+ */
+struct xvmx_opener_backend {
+	struct xvmx_backend be;
+	struct xvmx_opener who;
+};
+
+void xvmx_cmdq_opener_init(struct xvmx_opener_backend *ob,
+			   const struct xvmx_backend *vcpu);
+void xvmx_cmdq_opener_release(struct xvmx_opener_backend *ob);
 
 /* Where poll waits for `wait` lines of @be's vCPU. */
 wait_queue_head_t *xvmx_cmdq_pollwq(const struct xvmx_backend *be);

@@ -163,6 +163,50 @@ void asm_exc_nmi_kvm_vmx(void);
 #define XVMX_CR4_FRED		BIT_ULL(32)
 
 /*
+ * The emergency VMX-off callback (vmx_emergency.c): the kernel runs it on
+ * every CPU before a crash dump, kexec or emergency reboot. xvmx needs it
+ * only for its own VMXON (XVMX_HAVE_OWN_VMXON): sharing KVM's VMX
+ * operation, KVM's callback covers the CPU. One slot, which KVM wants too:
+ * 6.1 (Debian's 6.1.y has the 6.6 interface) to 6.11:
+ *   cpu_emergency_register_virt_callback(); kvm_intel takes the slot when
+ *   it loads and keeps it until it unloads (XVMX_KVM_SLOT_WHILE_LOADED).
+ * 6.12 to 6.18: the same call; KVM takes the slot only while it has VMX
+ *   on, which it cannot have on a CPU where xvmx did VMXON.
+ * 6.19 on: x86_virt_register_emergency_callback() is KVM-only: none, and
+ *   none needed, as xvmx runs only on KVM's VMX operation there.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+#include <asm/reboot.h>
+#define XVMX_EMERGENCY_CB		1
+#define xvmx_emergency_register(cb)	cpu_emergency_register_virt_callback(cb)
+#define xvmx_emergency_unregister(cb)	cpu_emergency_unregister_virt_callback(cb)
+#else
+#define XVMX_EMERGENCY_CB		0
+#define xvmx_emergency_register(cb)	((void)(cb))
+#define xvmx_emergency_unregister(cb)	((void)(cb))
+#endif
+#define XVMX_KVM_SLOT_WHILE_LOADED	\
+	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0))
+
+/*
+ * inode_permission() of a path, for open(2)'s own check on a file opened
+ * by dentry_open(): the mount's user namespace up to 6.2, its idmap from
+ * 6.3 on.
+ */
+#include <linux/fs.h>
+#include <linux/mount.h>
+static inline int xvmx_path_permission(const struct path *path, int mask)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return inode_permission(mnt_idmap(path->mnt), d_inode(path->dentry),
+				mask);
+#else
+	return inode_permission(mnt_user_ns(path->mnt), d_inode(path->dentry),
+				mask);
+#endif
+}
+
+/*
  * Test hooks: symbols of xvmx.ko that xvmx_kunit.ko calls, so that KUnit
  * tests the module's own code. Exported only where the kernel has KUnit,
  * in their own namespace. The namespace is an identifier up to 6.12 and a

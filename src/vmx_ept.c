@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xvmx guest memory: the state behind the `map` file. Segments are tmpfs or
- * memfd files opened with the writer's credentials; their pages are pinned
- * (one page reference each) while any EPT leaf may point at them, and the
+ * memfd files opened as the opener of the xvmx file (struct xvmx_opener);
+ * their pages are pinned while any EPT leaf may point at them, and the
  * list of mapped ranges is what `map` reads back.
+ *
+ * Long-term pinning here: the pages are shmem page-cache pages, held by a
+ * page reference taken with shmem_read_mapping_page_gfp() (FOLL_LONGTERM is
+ * a get_user_pages() flag, and there is no user mapping to pin through;
+ * memfd_pin_folios() exists only from 6.11 on). What FOLL_LONGTERM
+ * guarantees by migrating, that a pinned page is not in ZONE_MOVABLE or a
+ * CMA area where it would block memory offlining and CMA allocations, holds
+ * for every page the pin itself brings in: they are allocated with the
+ * mapping's gfp minus __GFP_MOVABLE. A page already cached in such a place
+ * (written before the map) stays there while mapped, and the map says so
+ * once in the log. The pins are charged like long-term pins elsewhere:
+ * to the opener's mm->pinned_vm, against its RLIMIT_MEMLOCK.
  *
  * A `map` write is two-phase so that it is all or nothing: prepare (writer's
  * context: open, check, pin) can fail freely; commit (vCPU kthread, guest
@@ -11,23 +23,25 @@
  * can fail, and then rewrites leaves and ranges, which cannot.
  */
 #include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/magic.h>
+#include <linux/fs_struct.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/namei.h>
 #include <linux/overflow.h>
 #include <linux/refcount.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/io.h>
 #include "vmx_ept.h"
-#include "vmx_front.h"
 
 /*
  * Pinned pages cannot be reclaimed, so a bound keeps one `map` line from
@@ -46,12 +60,25 @@ long xvmx_map_pinned_pages(void)
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_map_pinned_pages);
 
+/* /sys/module/xvmx/parameters/pinned_pages: read-only, for the tests */
+static int pinned_pages_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", xvmx_map_pinned_pages());
+}
+
+static const struct kernel_param_ops pinned_pages_ops = {
+	.get = pinned_pages_get,
+};
+module_param_cb(pinned_pages, &pinned_pages_ops, NULL, 0444);
+MODULE_PARM_DESC(pinned_pages, "pages pinned by map now (read-only)");
+
 /* Pages of one map line, shared by the ranges that are left of it. */
 struct xvmx_pin {
 	refcount_t ref;		/* xvmx_range structs pointing here */
 	struct file *file;
 	bool writable;		/* holds mapping_map_writable(); dirty on put */
 	unsigned long counted;	/* pages still counted in xvmx_pinned_pages */
+	struct mm_struct *mm;	/* charged for counted (pinned_vm), or NULL */
 	char *name;		/* segment as the user wrote it */
 	unsigned long n;
 	struct page *pages[];	/* NULL once released (or never taken) */
@@ -86,6 +113,8 @@ static void pin_put_page(struct xvmx_pin *pin, unsigned long i)
 	pin->pages[i] = NULL;
 	pin->counted--;
 	atomic_long_dec(&xvmx_pinned_pages);
+	if (pin->mm)
+		atomic64_dec(&pin->mm->pinned_vm);
 }
 
 static void pin_release(struct xvmx_pin *pin)
@@ -100,6 +129,10 @@ static void pin_release(struct xvmx_pin *pin)
 			cond_resched();
 	}
 	atomic_long_sub(pin->counted, &xvmx_pinned_pages);
+	if (pin->mm) {
+		atomic64_sub(pin->counted, &pin->mm->pinned_vm);
+		mmdrop(pin->mm);
+	}
 	if (pin->writable)
 		mapping_unmap_writable(pin->file->f_mapping);
 	fput(pin->file);
@@ -316,76 +349,75 @@ int xvmx_mem_print(struct xvmx_mem *mem, char *buf, size_t size)
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_mem_print);
 
+/* ------------------------------------------------------------ opener */
+
+void xvmx_opener_get(struct xvmx_opener *who)
+{
+	who->cred = get_current_cred();
+	get_fs_root(current->fs, &who->root);
+	who->mm = current->mm;
+	if (who->mm)
+		mmgrab(who->mm);
+	who->task = get_task_struct(current);
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_opener_get);
+
+void xvmx_opener_put(struct xvmx_opener *who)
+{
+	put_task_struct(who->task);
+	if (who->mm)
+		mmdrop(who->mm);
+	path_put(&who->root);
+	put_cred(who->cred);
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_opener_put);
+
+/*
+ * Charge @n pinned pages to @who's mm, within its RLIMIT_MEMLOCK unless it
+ * may lock memory at will; the caller runs with @who's credentials.
+ */
+static int opener_charge(const struct xvmx_opener *who, unsigned long n,
+			 const char **err)
+{
+	unsigned long limit;
+
+	if (!who || !who->mm)
+		return 0;
+	limit = task_rlimit(who->task, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	if (atomic64_add_return(n, &who->mm->pinned_vm) > limit &&
+	    !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(n, &who->mm->pinned_vm);
+		*err = "over the opener's locked-memory limit (RLIMIT_MEMLOCK)";
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* -------------------------------------------------------- prepare */
 
 /*
- * Where segment paths resolve: the writer's root, or, for a task between
- * xvmx_seg_root_enter() and _leave() (a 9P worker serving a request),
- * the root its front end names (the /dev/xvmx opener's). A kworker's own
- * root is the kernel's first one, which need not be what user space sees
- * as / (it is not on 7.x).
+ * Open a segment as @who, once (SPEC map). A bare name lives in /dev/shm
+ * (POSIX shared memory); anything else must be an absolute path; both are
+ * resolved from @who's root, in its mount namespace. The name is resolved
+ * a single time, to an O_PATH file, which runs no open() of whatever the
+ * name turns out to be (a FIFO, a device); only a tmpfs or memfd regular
+ * file is then opened, from that very path, after the permission check
+ * open(2) makes (may_open(): inode_permission(), append-only).
  */
-static DEFINE_SPINLOCK(seg_roots_lock);
-static LIST_HEAD(seg_roots);
-
-void xvmx_seg_root_enter(struct xvmx_seg_root *sr, const struct path *root)
-{
-	sr->task = current;
-	sr->root = root;
-	spin_lock(&seg_roots_lock);
-	list_add(&sr->node, &seg_roots);
-	spin_unlock(&seg_roots_lock);
-}
-
-void xvmx_seg_root_leave(struct xvmx_seg_root *sr)
-{
-	spin_lock(&seg_roots_lock);
-	list_del(&sr->node);
-	spin_unlock(&seg_roots_lock);
-}
-
-/* The root this task's segment paths resolve under, held; false: its own. */
-static bool seg_root_get(struct path *root)
-{
-	struct xvmx_seg_root *sr;
-	bool found = false;
-
-	spin_lock(&seg_roots_lock);
-	list_for_each_entry(sr, &seg_roots, node) {
-		if (sr->task == current) {
-			*root = *sr->root;
-			path_get(root);
-			found = true;
-			break;
-		}
-	}
-	spin_unlock(&seg_roots_lock);
-	return found;
-}
-
-/* filp_open() of an absolute @name, under @root if set. */
-static struct file *seg_filp_open(const struct path *root, const char *name,
-				  int flags)
-{
-	return root ? file_open_root(root, name + 1, flags, 0) :
-		      filp_open(name, flags, 0);
-}
-
-/*
- * Open a segment as the writer. A bare name lives in /dev/shm (POSIX shared
- * memory); anything else must be an absolute path. The path is looked at
- * before it is opened so that a typo naming a device or a FIFO does not
- * run its open(); the opened file is then checked for real.
- */
-static struct file *seg_open(const char *seg, bool write, const char **err)
+static struct file *seg_open(const struct xvmx_opener *who, const char *seg,
+			     bool write, const char **err)
 {
 	int flags = (write ? O_RDWR : O_RDONLY) | O_LARGEFILE | O_NONBLOCK;
-	struct path rootbuf, *root = NULL;
+	int mask = MAY_OPEN | MAY_READ | (write ? MAY_WRITE : 0);
+	struct file *path, *file;
 	struct inode *inode;
-	struct file *file;
 	char *name;
 	int ret;
 
+	if (!who) {
+		*err = "no opener to open the segment as";
+		return ERR_PTR(-EINVAL);
+	}
 	if (seg[0] == '/') {
 		name = kstrdup(seg, GFP_KERNEL);
 	} else {
@@ -401,30 +433,31 @@ static struct file *seg_open(const char *seg, bool write, const char **err)
 		return ERR_PTR(-ENOMEM);
 	}
 
-	if (seg_root_get(&rootbuf))
-		root = &rootbuf;
-	/* O_PATH: found, but no ->open() run */
-	file = seg_filp_open(root, name, O_PATH);
-	if (IS_ERR(file)) {
+	path = file_open_root(&who->root, name, O_PATH, 0);
+	kfree(name);
+	if (IS_ERR(path)) {
 		*err = "cannot open segment";
-		goto out_put_root;
+		return path;
 	}
-	inode = file_inode(file);
-	ret = S_ISREG(inode->i_mode) && inode->i_sb->s_magic == TMPFS_MAGIC;
-	fput(file);
-	if (!ret) {
+	inode = file_inode(path);
+	if (!S_ISREG(inode->i_mode) || !shmem_mapping(inode->i_mapping)) {
 		*err = "segment is not a tmpfs or memfd file";
 		file = ERR_PTR(-EINVAL);
-		goto out_put_root;
+		goto out_fput_path;
 	}
-
-	file = seg_filp_open(root, name, flags);
+	ret = xvmx_path_permission(&path->f_path, mask);
+	if (!ret && write && IS_APPEND(inode))
+		ret = -EPERM;
+	if (ret) {
+		*err = "cannot open segment";
+		file = ERR_PTR(ret);
+		goto out_fput_path;
+	}
+	file = dentry_open(&path->f_path, flags, who->cred);
 	if (IS_ERR(file))
 		*err = "cannot open segment";
-out_put_root:
-	if (root)
-		path_put(root);
-	kfree(name);
+out_fput_path:
+	fput(path);
 	return file;
 }
 
@@ -470,7 +503,9 @@ static int seg_allow_write(struct file *file, const char **err)
 static int pin_pages(struct xvmx_pin *pin, pgoff_t index)
 {
 	struct address_space *mapping = pin->file->f_mapping;
-	unsigned long i;
+	/* pages brought in now are never movable: see the head of the file */
+	gfp_t gfp = mapping_gfp_constraint(mapping, ~__GFP_MOVABLE);
+	unsigned long i, movable = 0;
 
 	for (i = 0; i < pin->n; i++) {
 		struct page *page;
@@ -478,19 +513,23 @@ static int pin_pages(struct xvmx_pin *pin, pgoff_t index)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		/* Returns the page with a reference: that reference pins it. */
-		page = shmem_read_mapping_page_gfp(mapping, index + i,
-						   GFP_KERNEL);
+		page = shmem_read_mapping_page_gfp(mapping, index + i, gfp);
 		if (IS_ERR(page))
 			return PTR_ERR(page);
 		pin->pages[i] = page;
+		if (page_zonenum(page) == ZONE_MOVABLE)
+			movable++;
 		cond_resched();
 	}
+	if (movable)
+		pr_info_ratelimited("xvmx: %lu pages of segment %s were already in ZONE_MOVABLE and are pinned there while mapped; fill a segment after mapping it to avoid that\n",
+				    movable, pin->name);
 	return 0;
 }
 
-static int prepare_line(struct xvmx_mem *mem, const struct xvmx_map_line *l,
-			struct file *seg, struct xvmx_map_item *it,
-			const char **err)
+static int prepare_line(struct xvmx_mem *mem, const struct xvmx_opener *who,
+			const struct xvmx_map_line *l, struct file *seg,
+			struct xvmx_map_item *it, const char **err)
 {
 	unsigned long n = XVMX_PAGES(l->lo, l->hi);
 	bool write = l->access & XMAP_W;
@@ -529,7 +568,7 @@ static int prepare_line(struct xvmx_mem *mem, const struct xvmx_map_line *l,
 		return -EINVAL;
 	}
 
-	file = seg ? get_file(seg) : seg_open(l->seg, write, err);
+	file = seg ? get_file(seg) : seg_open(who, l->seg, write, err);
 	if (!IS_ERR(file))
 		file = seg_check(file, write, err);
 	if (IS_ERR(file))
@@ -553,6 +592,9 @@ static int prepare_line(struct xvmx_mem *mem, const struct xvmx_map_line *l,
 		ret = -ENOMEM;
 		goto err_unwrite;
 	}
+	ret = opener_charge(who, n, err);
+	if (ret)
+		goto err_uncount;
 
 	pin = kvzalloc(struct_size(pin, pages, n), GFP_KERNEL);
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -571,6 +613,10 @@ static int prepare_line(struct xvmx_mem *mem, const struct xvmx_map_line *l,
 	pin->file = file;
 	pin->writable = write;
 	pin->counted = n;
+	if (who && who->mm) {
+		pin->mm = who->mm;
+		mmgrab(pin->mm);
+	}
 	pin->n = n;
 	r->lo = l->lo;
 	r->hi = l->hi;
@@ -593,6 +639,9 @@ err_free:
 		kfree(pin->name);
 	kvfree(pin);
 	kfree(r);
+	if (who && who->mm)
+		atomic64_sub(n, &who->mm->pinned_vm);
+err_uncount:
 	atomic_long_sub(n, &xvmx_pinned_pages);
 err_unwrite:
 	if (write)
@@ -616,22 +665,27 @@ void xvmx_map_batch_free(struct xvmx_map_batch *b)
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_map_batch_free);
 
-int xvmx_map_prepare(struct xvmx_mem *mem, const struct xvmx_map_line *lines,
-		     unsigned int n, struct xvmx_map_batch **out,
-		     const char **err)
+int xvmx_map_prepare(struct xvmx_mem *mem, const struct xvmx_opener *who,
+		     const struct xvmx_map_line *lines, unsigned int n,
+		     struct xvmx_map_batch **out, const char **err)
 {
-	return xvmx_map_prepare_files(mem, lines, NULL, n, out, err);
+	return xvmx_map_prepare_files(mem, who, lines, NULL, n, out, err);
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_map_prepare);
 
-int xvmx_map_prepare_files(struct xvmx_mem *mem,
+/*
+ * Everything runs with @who's credentials: opening, and capable() for
+ * RLIMIT_MEMLOCK (a 9P worker, or a writer that is not the opener).
+ */
+int xvmx_map_prepare_files(struct xvmx_mem *mem, const struct xvmx_opener *who,
 			   const struct xvmx_map_line *lines,
 			   struct file *const *files, unsigned int n,
 			   struct xvmx_map_batch **out, const char **err)
 {
+	const struct cred *old = NULL;
 	struct xvmx_map_batch *b;
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
 	*out = NULL;
 	b = kzalloc(struct_size(b, items, n), GFP_KERNEL);
@@ -640,13 +694,16 @@ int xvmx_map_prepare_files(struct xvmx_mem *mem,
 		return -ENOMEM;
 	}
 	b->n = n;
-	for (i = 0; i < n; i++) {
-		ret = prepare_line(mem, &lines[i], files ? files[i] : NULL,
-				   &b->items[i], err);
-		if (ret) {
-			xvmx_map_batch_free(b);
-			return ret;
-		}
+	if (who)
+		old = override_creds(who->cred);
+	for (i = 0; i < n && !ret; i++)
+		ret = prepare_line(mem, who, &lines[i],
+				   files ? files[i] : NULL, &b->items[i], err);
+	if (who)
+		revert_creds(old);
+	if (ret) {
+		xvmx_map_batch_free(b);
+		return ret;
 	}
 	*out = b;
 	return 0;

@@ -5,7 +5,8 @@
  * (vmx_ept.c: segments, pinned shmem pages, the list of mapped ranges).
  *
  * Who calls what, where:
- *   writer's context (the `map` write):  xvmx_map_prepare()
+ *   writer's context (the `map` write):  xvmx_map_prepare(), for the opener
+ *   any process context:                 xvmx_opener_get()/_put()
  *   vCPU kthread, guest not running:     xvmx_map_commit(), xvmx_mem_clear(),
  *                                        xvmx_mem_step_map()/_step_unmap()
  *   any process context:                 xvmx_mem_print(), xvmx_map_batch_free()
@@ -20,6 +21,7 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/path.h>
 #include "xvmx_text.h"
 #include "xvmx_vmcs.h"
 
@@ -159,29 +161,50 @@ int xvmx_mem_print(struct xvmx_mem *mem, char *buf, size_t size);
 struct xvmx_map_batch;		/* one `map` write, prepared */
 
 /*
- * Phase 1 of a `map` write, in the writer's process context (the segment
- * files are opened with the writer's credentials): validate the n parsed
- * lines, open the segments (tmpfs/memfd only, in bounds, opened O_RDWR
- * when the access has w), pin their pages. All or nothing: on error,
- * everything taken is released, *err gets a short static message and the
- * return is -EINVAL (bad access, not tmpfs, out of bounds, bad name),
- * -ENOENT/-EACCES/... (from opening the file), -EPERM (memfd write seal),
- * -ENOMEM ("too much memory mapped" past the module's pin limit, or
- * allocation), -EINTR (fatal signal while pinning).
+ * Who a `map` write (or `step -map`) acts for: the process that opened the
+ * file (debugfs) or /dev/xvmx (9P), as it was then, the same rule on both
+ * front ends. Its credentials open the segment; its root, and with it its
+ * mount namespace, resolves the segment's name; its mm is charged for the
+ * pinned pages (mm->pinned_vm, what /proc/PID/status shows as VmPin),
+ * against its RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK, as RDMA and
+ * io_uring do for their long-term pins.
+ */
+struct xvmx_opener {
+	const struct cred *cred;
+	struct path root;
+	struct mm_struct *mm;		/* mmgrab()ed; NULL for a kthread */
+	struct task_struct *task;	/* whose RLIMIT_MEMLOCK applies */
+};
+
+/* Process context: the current task's, and let it go. */
+void xvmx_opener_get(struct xvmx_opener *who);
+void xvmx_opener_put(struct xvmx_opener *who);
+
+/*
+ * Phase 1 of a `map` write, in process context, for @who (see struct
+ * xvmx_opener): validate the n parsed lines, open the segments (tmpfs/memfd
+ * only, in bounds, opened O_RDWR when the access has w), pin their pages
+ * and charge them to @who. All or nothing: on error, everything taken is
+ * released, *err gets a short static message and the return is -EINVAL
+ * (bad access, not tmpfs, out of bounds, bad name), -ENOENT/-EACCES/...
+ * (from opening the file), -EPERM (memfd write seal), -ENOMEM ("too much
+ * memory mapped" past the module's pin limit, the opener's RLIMIT_MEMLOCK,
+ * or allocation), -EINTR (fatal signal while pinning).
  * @mem is only read for its EPT capabilities.
  */
-int xvmx_map_prepare(struct xvmx_mem *mem, const struct xvmx_map_line *lines,
-		     unsigned int n, struct xvmx_map_batch **out,
-		     const char **err);
+int xvmx_map_prepare(struct xvmx_mem *mem, const struct xvmx_opener *who,
+		     const struct xvmx_map_line *lines, unsigned int n,
+		     struct xvmx_map_batch **out, const char **err);
 
 /*
  * The same with the segment files given (KUnit: shmem_file_setup() files):
  * files[i] is used instead of opening lines[i].seg, which is then only the
  * name `map` prints. The batch takes its own file references. files[i] may
- * be NULL (open by name); so may @files.
+ * be NULL (open by name, which needs @who); so may @files. @who NULL:
+ * nothing is charged.
  */
 struct file;
-int xvmx_map_prepare_files(struct xvmx_mem *mem,
+int xvmx_map_prepare_files(struct xvmx_mem *mem, const struct xvmx_opener *who,
 			   const struct xvmx_map_line *lines,
 			   struct file *const *files, unsigned int n,
 			   struct xvmx_map_batch **out, const char **err);

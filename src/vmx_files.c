@@ -4,7 +4,9 @@
  * the file layer (lib/xvmx_files.c, pure C shared with the FUSE harness),
  * over the backend module init hands it (the command queue's, vmx_cmdq.c).
  * The 9P server on /dev/xvmx (vmx_9p.c) is the other front end over the
- * same backend. Everything here runs in the opener's process context.
+ * same backend. Everything here runs in the opener's process context;
+ * map writes act for whoever opened the file (an opener backend per open
+ * file), not for whoever writes to it.
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 
@@ -28,39 +30,53 @@ static const struct xvmx_backend *dfs_backend;
 
 static struct dentry *xvmx_dir;
 
+/* An open file: the file layer's state, and its opener's backend. */
+struct dfs_open {
+	struct xvmx_open o;
+	struct xvmx_opener_backend ob;
+};
+
+static struct xvmx_open *dfs_o(struct file *f)
+{
+	return &((struct dfs_open *)f->private_data)->o;
+}
+
 static int dfs_open(struct inode *inode, struct file *f)
 {
 	const struct xvmx_file_desc *d = inode->i_private;
-	struct xvmx_open *o;
+	struct dfs_open *op;
 	int err;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	o = kmalloc(sizeof(*o), GFP_KERNEL);
-	if (!o)
+	op = kmalloc(sizeof(*op), GFP_KERNEL);
+	if (!op)
 		return -ENOMEM;
-	err = xvmx_file_open(o, dfs_backend, d->id, f->f_flags & O_TRUNC);
+	xvmx_cmdq_opener_init(&op->ob, dfs_backend);
+	err = xvmx_file_open(&op->o, &op->ob.be, d->id, f->f_flags & O_TRUNC);
 	if (err) {
-		kfree(o);
+		xvmx_cmdq_opener_release(&op->ob);
+		kfree(op);
 		return err;
 	}
-	f->private_data = o;
+	f->private_data = op;
 	return 0;
 }
 
 static int dfs_release(struct inode *inode, struct file *f)
 {
-	struct xvmx_open *o = f->private_data;
+	struct dfs_open *op = f->private_data;
 
-	xvmx_file_release(o);
-	kfree(o);
+	xvmx_file_release(&op->o);
+	xvmx_cmdq_opener_release(&op->ob);
+	kfree(op);
 	return 0;
 }
 
 static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 			loff_t *ppos)
 {
-	struct xvmx_open *o = f->private_data;
+	struct xvmx_open *o = dfs_o(f);
 	ssize_t ret;
 	char *kbuf;
 
@@ -82,7 +98,7 @@ static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 static ssize_t dfs_write(struct file *f, const char __user *ubuf, size_t len,
 			 loff_t *ppos)
 {
-	struct xvmx_open *o = f->private_data;
+	struct xvmx_open *o = dfs_o(f);
 	ssize_t ret;
 	char *kbuf;
 
@@ -104,7 +120,7 @@ static ssize_t dfs_write(struct file *f, const char __user *ubuf, size_t len,
 
 static __poll_t dfs_poll(struct file *f, struct poll_table_struct *pt)
 {
-	struct xvmx_open *o = f->private_data;
+	struct xvmx_open *o = dfs_o(f);
 
 	if (o->file != XF_WAIT)
 		return EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM;

@@ -3,16 +3,14 @@
  * xvmx front ends: the debugfs tree (vmx_files.c) and the 9P2000 server
  * on /dev/xvmx (vmx_9p.c). Both serve the file layer (lib/xvmx_files.c)
  * over the backend module init hands them (the command queue's); they
- * keep the pointer until their exit. Process context.
+ * keep the pointer until their exit, and hand the file layer an opener
+ * backend over it for each open file or connection (vmx_cmdq.h), so that
+ * map writes act for the opener. Process context.
  */
 #ifndef XVMX_VMX_FRONT_H
 #define XVMX_VMX_FRONT_H
 
-#include <linux/list.h>
-
 struct xvmx_backend;
-struct path;
-struct task_struct;
 
 int xvmx_debugfs_init(const struct xvmx_backend *be);
 void xvmx_debugfs_exit(void);
@@ -27,19 +25,5 @@ void xvmx_9p_exit(void);
  */
 bool xvmx_kvm_conn_get(void);
 void xvmx_kvm_conn_put(void);
-
-/*
- * And its segment paths (map) resolve under the opener's root, not the
- * worker's, from enter to leave (vmx_ept.c): like override_creds() for
- * the permissions.
- */
-struct xvmx_seg_root {
-	struct list_head node;
-	struct task_struct *task;
-	const struct path *root;
-};
-
-void xvmx_seg_root_enter(struct xvmx_seg_root *sr, const struct path *root);
-void xvmx_seg_root_leave(struct xvmx_seg_root *sr);
 
 #endif /* XVMX_VMX_FRONT_H */

@@ -157,6 +157,7 @@ struct xvmx_vcpu {
 	struct completion init_done;	/* the kthread finished `init` */
 	int init_err;
 	bool quit_done;			/* the kthread ran `quit` */
+	int init_block;			/* -errno: init refused (reboot, suspend) */
 
 	/*
 	 * Under lock: the queue's lists and what status, wait and poll read

@@ -504,7 +504,7 @@ static int mem_write(struct kunit *test, struct mem_ctx *c,
 	KUNIT_ASSERT_LE(test, n, ARRAY_SIZE(files));
 	for (i = 0; i < n; i++)
 		files[i] = c->seg;
-	ret = xvmx_map_prepare_files(&c->mem, lines, files, n, &b, &err);
+	ret = xvmx_map_prepare_files(&c->mem, NULL, lines, files, n, &b, &err);
 	KUNIT_ASSERT_EQ_MSG(test, 0, ret, "prepare: %s", err);
 	ret = xvmx_map_commit(&c->mem, b);
 	xvmx_map_batch_free(b);
@@ -709,7 +709,7 @@ static void mem_test_all_or_nothing(struct kunit *test)
 	mkline(&l[0], "rwx", MT_WB, 0, 0x4000, 0);
 	mkline(&l[1], "rwx", MT_WB, 0x4000, 0x8000, (SEG_PAGES - 2) * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			xvmx_map_prepare_files(&c->mem, l, files, 2, &b, &err));
+			xvmx_map_prepare_files(&c->mem, NULL, l, files, 2, &b, &err));
 	KUNIT_EXPECT_STREQ(test, "out of bounds", err);
 	KUNIT_EXPECT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, c->pinned0, xvmx_map_pinned_pages());
@@ -718,7 +718,7 @@ static void mem_test_all_or_nothing(struct kunit *test)
 	mkline(&l[1], "rw-", MT_WB, 0x4000, 0x5000, 0);
 	l[1].access = XMAP_W;
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			xvmx_map_prepare_files(&c->mem, l, files, 2, &b, &err));
+			xvmx_map_prepare_files(&c->mem, NULL, l, files, 2, &b, &err));
 	KUNIT_EXPECT_EQ(test, c->pinned0, xvmx_map_pinned_pages());
 	expect_map(test, c, "");
 }
@@ -737,7 +737,7 @@ static void mem_test_commit_enomem(struct kunit *test)
 	mkline(&l[0], "r--", MT_WB, 0, 0x1000, 0x4000);
 	mkline(&l[1], "rw-", MT_WB, 1ULL << 39, (1ULL << 39) + 0x2000, 0);
 	KUNIT_ASSERT_EQ(test, 0,
-			xvmx_map_prepare_files(&c->mem, l, files, 2, &b, &err));
+			xvmx_map_prepare_files(&c->mem, NULL, l, files, 2, &b, &err));
 	c->fail = true;
 	KUNIT_EXPECT_EQ(test, -ENOMEM, xvmx_map_commit(&c->mem, b));
 	c->fail = false;
@@ -757,7 +757,7 @@ static struct xvmx_map_batch *step_batch(struct kunit *test,
 
 	mkline(&l, "rwx", MT_WB, gpa, gpa + PAGE_SIZE, off);
 	KUNIT_EXPECT_EQ(test, 0,
-			xvmx_map_prepare_files(&c->mem, &l, &c->seg, 1, &b,
+			xvmx_map_prepare_files(&c->mem, NULL, &l, &c->seg, 1, &b,
 					       &err));
 	return b;
 }
@@ -854,16 +854,19 @@ static void mem_test_seg_names(struct kunit *test)
 	};
 	struct mem_ctx *c = test->priv;
 	struct xvmx_map_batch *b;
+	struct xvmx_opener who;
 	struct xvmx_map_line l;
 	unsigned int i;
 
+	/* the test's kthread: init's root, no mm (nothing is charged) */
+	xvmx_opener_get(&who);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const char *err = NULL;
 		int ret;
 
 		mkline(&l, "rw-", MT_WB, 0, 0x1000, 0);
 		strscpy(l.seg, cases[i].seg, sizeof(l.seg));
-		ret = xvmx_map_prepare(&c->mem, &l, 1, &b, &err);
+		ret = xvmx_map_prepare(&c->mem, &who, &l, 1, &b, &err);
 		/* No /dev/shm where the test runs: ENOENT is fine too. */
 		if (cases[i].ret == -ENOENT)
 			KUNIT_EXPECT_TRUE_MSG(test, ret == -ENOENT,
@@ -874,6 +877,7 @@ static void mem_test_seg_names(struct kunit *test)
 		KUNIT_EXPECT_NOT_NULL(test, err);
 		KUNIT_EXPECT_NULL(test, b);
 	}
+	xvmx_opener_put(&who);
 	KUNIT_EXPECT_EQ(test, c->pinned0, xvmx_map_pinned_pages());
 }
 
@@ -898,7 +902,7 @@ static void mem_test_seals(struct kunit *test)
 	/* A write-sealed memfd maps read-only only. */
 	*seals |= F_SEAL_FUTURE_WRITE;
 	KUNIT_EXPECT_EQ(test, -EPERM,
-			xvmx_map_prepare_files(&c->mem, &l, &c->seg, 1, &b,
+			xvmx_map_prepare_files(&c->mem, NULL, &l, &c->seg, 1, &b,
 					       &err));
 	mkline(&l, "r-x", MT_WB, 0, 0x1000, 0);
 	KUNIT_EXPECT_EQ(test, 1, mem_write(test, c, &l, 1));

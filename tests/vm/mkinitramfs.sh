@@ -11,6 +11,8 @@
 #                    are stored uncompressed (busybox insmod reads plain
 #                    .ko files only)
 #   --vmm DIR        what vmx boots (tests/vmm/mkguest.sh's OUTDIR) in /vmm
+#   --kernel-image FILE  the kernel being booted, as /boot/kernel (for the
+#                    suites that kexec it)
 # Always: busybox-static with applet links, tests/vm/init as /init, the
 # suites as /suites; when they exist, tools/vmxctl, tools/vmm/vmx and the
 # executables in tests/vm/tools in /bin, tests/guests/build/*.{bin,sym} in
@@ -28,6 +30,7 @@ kos=()
 trees=()
 hostmods=()
 vmmdir=
+kimage=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	-o) out=$2; shift 2 ;;
@@ -35,6 +38,7 @@ while [[ $# -gt 0 ]]; do
 	--kmod-tree) trees+=("$2"); shift 2 ;;
 	--host-kmods) hostmods+=("$2"); shift 2 ;;
 	--vmm) vmmdir=$2; shift 2 ;;
+	--kernel-image) kimage=$2; shift 2 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -48,7 +52,7 @@ busybox=/bin/busybox
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc} \
-	"$stage"/{modules,suites,guests,lib/modules}
+	"$stage"/{modules,suites,guests,lib/modules,boot}
 cp "$busybox" "$stage/bin/busybox"
 while read -r applet; do
 	[[ $applet == bin/busybox ]] && continue
@@ -59,6 +63,7 @@ mknod -m 600 "$stage/dev/console" c 5 1
 mknod -m 666 "$stage/dev/null" c 1 3
 install -m 755 "$here/init" "$stage/init"
 
+[[ -z $kimage ]] || install -m 644 "$kimage" "$stage/boot/kernel"
 for ko in "${kos[@]}"; do
 	install -m 644 "$ko" "$stage/modules/"
 done

@@ -7,7 +7,7 @@
 . /suites/lib.sh
 . /suites/guestlib.sh
 
-t_plan 24
+t_plan 26
 insmod /modules/xvmx.ko
 
 n=0
@@ -20,20 +20,26 @@ while [ $i -lt 100 ]; do
 done
 t_eq "init/quit 100 times" "$n" 100
 
-# --- a guest spinning in jmp . for 10 s while the host counts
+# --- a guest spinning in jmp . while the host counts: on this one CPU
+# the host loop gets its share beside the vCPU kthread, whatever the
+# kernel's speed: compare with the same loop while the vCPU is stopped
+count5() { # rounds of a shell loop in 5 s of uptime
+	_n=0
+	_end=$(($(cut -d. -f1 /proc/uptime) + 5))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt $_end ]; do
+		_n=$((_n + 1))
+	done
+	echo $_n
+}
 t_ok "spin: init and map" g_setup spin
+idle=$(count5)
 t_ok "spin: go" g_go
 t_eq "spin: status running" "$(cat "$X/status")" running
-c0=$(cut -d' ' -f1 /proc/uptime)
-cnt=0
-end=$(($(cut -d. -f1 /proc/uptime) + 10))
-while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
-	cnt=$((cnt + 1))
-done
-c1=$(cut -d' ' -f1 /proc/uptime)
-t_diag "host loop ran $cnt times in $c0..$c1 s of uptime"
-t_match "host shell kept running beside the guest" "$cnt" '^[0-9]{3,}$'
-t_eq "spin: still running after 10 s" "$(cat "$X/status")" running
+busy=$(count5)
+t_diag "host loop rounds in 5 s: $idle with the vCPU ready, $busy with the guest spinning"
+t_ok "host shell kept at least a quarter of its pace beside the guest" \
+	test $((busy * 4)) -ge "$idle" -a "$idle" -gt 0
+t_eq "spin: still running after 5 s" "$(cat "$X/status")" running
 t_ok "stop" sh -c "echo stop > $X/ctl"
 t_eq "status ready after stop" "$(cat "$X/status")" ready
 t_eq "pc still at the jmp" "$(g_reg pc)" 0x0000000000001000
@@ -69,31 +75,27 @@ g_setup spin
 head -n 1 "$X/wait" >/dev/null 2>&1 &
 p=$!
 sleep 1
-t_fails "rmmod refused while a file is open (module in use)" rmmod xvmx
+t_match "rmmod refused while a file is open (module in use)" \
+	"$(rmmod xvmx 2>&1)" 'Resource temporarily unavailable|in use'
 kill "$p"
 wait "$p"
 
-# --- rmmod with a running guest and 16 MiB mapped: nothing leaked
-# Free memory in kB: MemFree counts the buddy allocator only, and since
-# 6.7 the per-CPU page lists it does not count hold megabytes (their
-# "count:" lines in /proc/zoneinfo, in pages).
-free_kb() {
-	awk '/^MemFree:/ { f = $2 } $1 == "count:" { n += $2 }
-		END { print f + 4 * n }' /proc/meminfo /proc/zoneinfo
-}
-free0=$(free_kb)
+# --- rmmod with a running guest and 16 MiB mapped: nothing leaked. The
+# module's pin counter is exact; unload WARNs if it is not 0 after the
+# vCPU is gone (the verdict fails on the WARNING)
 g_quit
+t_eq "nothing pinned after quit" \
+	"$(cat /sys/module/xvmx/parameters/pinned_pages)" 0
 g_setup spin 16
 g_go
 sleep 1
+t_eq "16 MiB pinned while the guest runs" \
+	"$(cat /sys/module/xvmx/parameters/pinned_pages)" 4096
 t_ok "rmmod with a running guest and pages mapped" rmmod xvmx
 t_fails "debugfs tree gone" test -e "$X"
+t_eq "unload left no pages pinned (no warning)" \
+	"$(dmesg | grep 'pages still pinned')" ""
 rm -f /dev/shm/vm0
-sync
-echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
-free1=$(free_kb)
-t_diag "free (MemFree and per-CPU lists) before $free0 kB, after $free1 kB"
-t_ok "the 16 MiB of guest memory came back" test $((free1 + 4096)) -ge "$free0"
 t_ok "insmod again after all that" insmod /modules/xvmx.ko
 rmmod xvmx
 t_dmesg_clean "kernel log clean"

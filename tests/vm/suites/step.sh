@@ -46,8 +46,8 @@ t_eq "no exit line on wait for steps that succeeded" \
 	"$(timeout 3 head -n 1 "$X/wait" 2>/dev/null)" ""
 
 # --- a step that faults
-t_match "step into an unmapped read: the write fails" \
-	"$(w ctl 'step\n')" '.'
+t_eq "step into an unmapped read: the write fails with EIO" \
+	"$(w ctl 'step\n')" "Input/output error"
 t_match "the eptfault is reported on wait" "$(ev_line)" \
 	'^eptfault 0x[0-9a-f]+ pc 0x100d sp 0x8000 .* pa 0x300000$'
 t_eq "pc still at the probe" "$(g_reg pc)" "$(hex64 0x100d)"
@@ -61,7 +61,8 @@ t_eq "step -map: the guest read the byte from vm1" "$(g_reg cx)" \
 t_eq "step -map: the map is back as it was" "$(cat "$X/map")" "$map0"
 
 # --- a step that exits (io)
-t_match "step onto an out: the write fails" "$(w ctl 'step\n')" '.'
+t_eq "step onto an out: the write fails with EIO" "$(w ctl 'step\n')" \
+	"Input/output error"
 t_eq "the io exit is reported on wait" "$(ev_line)" \
 	"io 0x800043 pc 0x1014 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x7"
 
