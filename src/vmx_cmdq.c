@@ -108,6 +108,19 @@ module_param(caller_runs, bool, 0644);
 MODULE_PARM_DESC(caller_runs,
 		 "a caller on the vCPU's CPU runs its command and the guest itself (default on)");
 
+/* Become, or stop being, the runner (see the top); may sleep. */
+static void runner_take(struct xvmx_vcpu *v)
+{
+	mutex_lock(&v->run_lock);
+	WRITE_ONCE(v->runner, current);
+}
+
+static void runner_drop(struct xvmx_vcpu *v)
+{
+	WRITE_ONCE(v->runner, NULL);
+	mutex_unlock(&v->run_lock);
+}
+
 /*
  * With nothing queued or postponed, the request bits speak of nothing
  * (an event no command waits for, a command a signal took back): clear
@@ -178,19 +191,12 @@ static void runner_leave(struct xvmx_vcpu *v)
 	spin_lock_irq(&v->lock);
 	wake = !runner_forget_requests(v) || v->state == XVMX_RUNNING;
 	spin_unlock_irq(&v->lock);
-	WRITE_ONCE(v->runner, NULL);
-	mutex_unlock(&v->run_lock);
+	runner_drop(v);
 	migrate_enable();
 	if (wake)
 		wake_up(&v->cmdq.kwq);
 }
 
-/*
- * As the runner: @fn(@c) and, when it starts the guest or waits for it,
- * the guest until the exit that ends the wait. -EAGAIN: not finished
- * here, the queue takes it (the command keeps its progress in @c, as a
- * postponed one does).
- */
 /*
  * Whether the runner may enter the guest now, with nothing queued or
  * postponed meanwhile; the event of the command's own state change (go
@@ -208,6 +214,12 @@ static bool runner_may_run(struct xvmx_vcpu *v)
 	return ok;
 }
 
+/*
+ * As the runner: @fn(@c) and, when it starts the guest or waits for it,
+ * the guest until the exit that ends the wait. -EAGAIN: not finished
+ * here, the queue takes it (the command keeps its progress in @c, as a
+ * postponed one does).
+ */
 static int cmd_run_here(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 {
 	bool was_running = v->state == XVMX_RUNNING;
@@ -378,27 +390,23 @@ static int xvmx_thread(void *data)
 	int err;
 
 	migrate_disable();
-	mutex_lock(&v->run_lock);
-	WRITE_ONCE(v->runner, current);
+	runner_take(v);
 	err = xvmx_hw_enable(v);
 	v->init_err = err;
 	if (!err)
 		xvmx_set_state(v, XVMX_READY);
-	WRITE_ONCE(v->runner, NULL);
-	mutex_unlock(&v->run_lock);
+	runner_drop(v);
 	complete(&v->init_done);
 
 	while (!err) {
 		bool ran;
 
-		mutex_lock(&v->run_lock);
-		WRITE_ONCE(v->runner, current);
+		runner_take(v);
 		xvmx_cmdq_run(v);
 		ran = !v->quit_done && v->state == XVMX_RUNNING;
 		if (ran)
 			xvmx_run(v);
-		WRITE_ONCE(v->runner, NULL);
-		mutex_unlock(&v->run_lock);
+		runner_drop(v);
 		if (v->quit_done)
 			break;
 		if (ran) {
