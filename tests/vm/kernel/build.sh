@@ -35,6 +35,8 @@ out=$cache/kernel-$name-$hash
 src=$cache/src/$srcpkg-$srcver
 
 if [[ -f $out/.xvmx-built ]]; then
+	# Its mtime says when it was last used (see the pruning below).
+	touch "$out/.xvmx-built" 2>/dev/null || true
 	echo "build.sh: $name kernel cached in $out" >&2
 	echo "$out"
 	exit 0
@@ -108,8 +110,14 @@ make -C "$src" O="$out" INSTALL_MOD_PATH="$out/modinst" modules_install \
 touch "$out/.xvmx-built"
 echo "build.sh: $name kernel built in $(($(date +%s) - start)) s" >&2
 
-# Old builds of the same name are dead weight (a full tree is ~1 GB).
+# Keep the two builds of this name used last (~250-400 MB each), so that
+# switching between two branches whose configs differ rebuilds nothing.
+ls -1dt "$cache"/kernel-"$name"-*/.xvmx-built 2>/dev/null | tail -n +3 |
+	while read -r stamp; do
+		rm -rf "${stamp%/.xvmx-built}"
+	done
+# Half-built trees of this name that nobody is building (we hold the lock).
 for old in "$cache"/kernel-"$name"-*; do
-	[[ $old != "$out" && -d $old ]] && rm -rf "$old"
+	[[ $old == "$out" || -f $old/.xvmx-built ]] || rm -rf "$old"
 done
 echo "$out"
