@@ -73,17 +73,31 @@ static int dfs_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+/*
+ * Reads and writes of up to a line go through the stack: a wait read
+ * returns at most the rest of one line (struct xvmx_open's line[]), and
+ * ctl writes are short, so an exit's round trip allocates nothing.
+ */
+#define DFS_SMALL	sizeof_field(struct xvmx_open, line)
+
 static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 			loff_t *ppos)
 {
 	struct xvmx_open *o = dfs_o(f);
+	char small[DFS_SMALL];
 	ssize_t ret;
 	char *kbuf;
 
 	len = min_t(size_t, len, PAGE_SIZE);
-	kbuf = kmalloc(len ?: 1, GFP_KERNEL);
-	if (!kbuf)
-		return -ENOMEM;
+	if (o->file == XF_WAIT)
+		len = min_t(size_t, len, sizeof(small));
+	if (len <= sizeof(small)) {
+		kbuf = small;
+	} else {
+		kbuf = kmalloc(len, GFP_KERNEL);
+		if (!kbuf)
+			return -ENOMEM;
+	}
 	ret = xvmx_file_read(o, kbuf, len, *ppos, f->f_flags & O_NONBLOCK);
 	if (ret > 0) {
 		if (copy_to_user(ubuf, kbuf, ret))
@@ -91,7 +105,8 @@ static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 		else
 			*ppos += ret;
 	}
-	kfree(kbuf);
+	if (kbuf != small)
+		kfree(kbuf);
 	return ret;
 }
 
@@ -99,6 +114,7 @@ static ssize_t dfs_write(struct file *f, const char __user *ubuf, size_t len,
 			 loff_t *ppos)
 {
 	struct xvmx_open *o = dfs_o(f);
+	char small[DFS_SMALL];
 	ssize_t ret;
 	char *kbuf;
 
@@ -108,13 +124,20 @@ static ssize_t dfs_write(struct file *f, const char __user *ubuf, size_t len,
 			return -EINVAL;
 		len = xvmx_file_write_max(o->file);
 	}
-	kbuf = memdup_user(ubuf, len);
-	if (IS_ERR(kbuf))
-		return PTR_ERR(kbuf);
+	if (len <= sizeof(small)) {
+		if (copy_from_user(small, ubuf, len))
+			return -EFAULT;
+		kbuf = small;
+	} else {
+		kbuf = memdup_user(ubuf, len);
+		if (IS_ERR(kbuf))
+			return PTR_ERR(kbuf);
+	}
 	ret = xvmx_file_write(o, kbuf, len, *ppos);
 	if (ret > 0)
 		*ppos += ret;
-	kfree(kbuf);
+	if (kbuf != small)
+		kfree(kbuf);
 	return ret;
 }
 
