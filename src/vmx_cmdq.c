@@ -617,6 +617,11 @@ bool xvmx_vcpu_alive(struct xvmx_vcpu *v)
 	return READ_ONCE(v->state) != XVMX_INACTIVE;
 }
 
+u32 xvmx_vcpu_exception_bitmap(struct xvmx_vcpu *v)
+{
+	return READ_ONCE(v->extrap);
+}
+
 u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v)
 {
 	u64 n = 0;

@@ -29,6 +29,8 @@ bool xvmx_vcpu_alive(struct xvmx_vcpu *v);
 
 /* Exits since init, all reasons (any context; a racy sum for tests). */
 u64 xvmx_vcpu_exit_count(struct xvmx_vcpu *v);
+/* The exception bitmap the vCPU enters with (extrap and the forced bits) */
+u32 xvmx_vcpu_exception_bitmap(struct xvmx_vcpu *v);
 /*
  * The host's life cycle (vmx_main.c, process context). Block: from now on
  * `init` fails with @err; with @quit, a live vCPU is quit first (reboot:

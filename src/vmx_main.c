@@ -63,6 +63,12 @@ u64 xvmx_test_exit_count(void)
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_test_exit_count);
 
+u32 xvmx_test_exception_bitmap(void)
+{
+	return xvmx_vcpu_exception_bitmap(xvmx_vcpu);
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_test_exception_bitmap);
+
 /*
  * Reboot, power-off, halt and (non-crash) kexec: quit the vCPU while
  * everything still works, and refuse `init` from then on. A crash or an

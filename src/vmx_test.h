@@ -13,6 +13,13 @@
 u64 xvmx_test_exit_count(void);
 
 /*
+ * The exception bitmap the vCPU's VMCS gets (what `extrap` set, with the
+ * bits it cannot clear): Bochs cannot raise a machine check, so this is
+ * how a suite sees that #MC stays intercepted.
+ */
+u32 xvmx_test_exception_bitmap(void);
+
+/*
  * For @ms from now, the vCPU prepares each entry (injecting what is due)
  * and then leaves without entering, as when a request arrives in that
  * window: a test makes the window last to post events into it.

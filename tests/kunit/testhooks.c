@@ -5,7 +5,9 @@
  * /sys/kernel/debug/xvmx_testhooks/hold_entries_ms makes the vCPU, for
  * N ms, prepare each entry and leave without entering
  * (xvmx_test_hold_entries()), so that a suite can post events into the
- * window between the two. xvmx.ko must be loaded first.
+ * window between the two. exception_bitmap reads the bitmap the vCPU
+ * enters with (xvmx_test_exception_bitmap()). xvmx.ko must be loaded
+ * first.
  */
 #include <linux/module.h>
 #include <linux/debugfs.h>
@@ -37,10 +39,20 @@ static const struct file_operations hold_fops = {
 	.write = hold_write,
 };
 
+static int exception_bitmap_get(void *data, u64 *val)
+{
+	*val = xvmx_test_exception_bitmap();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(exception_bitmap_fops, exception_bitmap_get, NULL,
+			 "0x%llx\n");
+
 static int __init testhooks_init(void)
 {
 	dir = debugfs_create_dir("xvmx_testhooks", NULL);
 	debugfs_create_file("hold_entries_ms", 0200, dir, NULL, &hold_fops);
+	debugfs_create_file_unsafe("exception_bitmap", 0400, dir, NULL,
+				   &exception_bitmap_fops);
 	return 0;
 }
 
