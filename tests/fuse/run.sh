@@ -216,7 +216,12 @@ r = p.poll(5000)
 print("after", len(r), r[0][1] & select.POLLIN if r else 0)
 print(os.read(fd, 100).decode(), end="")' "$X/wait" >"$tmp/poll" &
 pp=$!
-sleep 1
+# go only once the reader has polled (its flush): on a loaded machine the
+# interpreter can take longer to start than any fixed sleep
+for _ in $(seq 200); do
+	grep -q '^before' "$tmp/poll" 2>/dev/null && break
+	sleep 0.05
+done
 echo go >"$X/ctl"
 gone_within $pp 10
 t_eq "poll: wait not readable before an exit, O_NONBLOCK read EAGAIN" \
