@@ -64,9 +64,13 @@ enum xvmx_special {
 
 #define XREG_RO		0x01	/* read-only: exit information */
 
+/* Room for the longest register name, "exitinstructioninfo", and its NUL */
+#define XVMX_REG_NAME_SZ	24
+
 struct xvmx_reg {
-	const char *name;
-	u8 namelen;		/* strlen(name), for the printer; 0: unknown */
+	/* in the entry, zero-padded: the printer copies it whole */
+	char name[XVMX_REG_NAME_SZ];
+	u8 namelen;		/* strlen(name) */
 	u8 size;		/* bytes: 2, 4 or 8; printed as 2*size digits */
 	u8 flags;		/* XREG_* */
 	u8 kind;		/* enum xvmx_reg_kind */

@@ -413,15 +413,25 @@ int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val)
 {
 	struct pbuf pb = { buf, size, 0 };
 
-	size_t nl = r->namelen ? r->namelen : strlen(r->name);
-	char t[18];
-	unsigned int n = hex_digits(t, val, 2 * r->size);
+	size_t nl = r->namelen;
+	/* 18 for the digits, 16 more so that a fixed 18-byte copy fits */
+	char t[34];
+	unsigned int n;
 
-	/* the common case, a whole line with room to spare: one pass */
-	if (nl + n + 3 <= size) {
-		memcpy(buf, r->name, nl);
+	memset(t + 18, 0, 16);	/* copied past the line below: no stack bytes */
+	n = hex_digits(t, val, 2 * r->size);
+
+	/*
+	 * The common case, room for a whole line and more: copies of fixed
+	 * size (the whole name field, 18 bytes of digits), which compile to a
+	 * few moves where copies of the exact lengths would call memcpy
+	 * twice a register; what they write past the line is overwritten or
+	 * past the terminating NUL.
+	 */
+	if (XVMX_REG_NAME_SZ + 1 + 18 + 2 <= size) {
+		memcpy(buf, r->name, XVMX_REG_NAME_SZ);
 		buf[nl] = ' ';
-		memcpy(buf + nl + 1, t + 18 - n, n);
+		memcpy(buf + nl + 1, t + 18 - n, 18);
 		buf[nl + 1 + n] = '\n';
 		buf[nl + 2 + n] = '\0';
 		return nl + n + 2;
