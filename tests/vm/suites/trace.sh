@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: kernels=debian,trixie,trixie-backports
+# xvmx-rig: kernels=debian,trixie,trixie-backports nodebug
 # trace: xvmx's tracepoints through tracefs, as perf and trace-cmd read
 # them (the stock kernels: the rig's minimal kernel has no tracing).
 # xvmx:entry (the guest's pc), xvmx:exit (reason and its name,
@@ -11,6 +11,7 @@
 # disabled, a further exit adds nothing. Last, which task ran the guest:
 # the writer of go (vmx_cmdq.c's fast path), or with caller_runs=0 the
 # vCPU kthread.
+# nodebug: the debug kernel, like the minimal one, has no tracing.
 . /suites/lib.sh
 . /suites/guestlib.sh
 
