@@ -129,6 +129,19 @@ long xvmx_file_read(struct xvmx_open *o, char *buf, size_t len,
 		    long long off, bool nonblock);
 
 /*
+ * The text files read from a snapshot (status, regs, map, stats) can also
+ * be read straight out of it: @sink gets the bytes xvmx_file_read() would
+ * have copied (none at or past the end), under the open's lock, and
+ * returns 0 or -errno, which the read then returns. A kernel front end
+ * passes copy_to_user() there and needs no bounce buffer (seq_file holds
+ * its lock around the copy the same way).
+ */
+typedef int (*xvmx_file_sink)(void *ctx, const char *p, size_t n);
+bool xvmx_file_is_snapshot(enum xvmx_file_id file);
+long xvmx_file_read_snapshot(struct xvmx_open *o, size_t len, long long off,
+			     xvmx_file_sink sink, void *ctx);
+
+/*
  * Write len bytes at off: one ctl command, regs lines, map lines (each
  * newline-terminated), or fpregs bytes at off. Returns len (fpregs: the
  * bytes taken, cut at the image's end) or -errno; a write that fails

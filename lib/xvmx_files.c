@@ -134,16 +134,53 @@ static int snap_take(struct xvmx_open *o)
 	}
 }
 
-static long snap_read(struct xvmx_open *o, char *buf, size_t len,
-		      long long off)
+static long snap_read(struct xvmx_open *o, size_t len, long long off,
+		      xvmx_file_sink sink, void *ctx)
 {
+	int err;
+
 	if (off < 0)
 		return -EINVAL;
 	if ((unsigned long long)off >= o->snaplen)
 		return 0;
 	len = min_size(len, o->snaplen - off);
-	memcpy(buf, o->snap + off, len);
-	return len;
+	err = sink(ctx, o->snap + off, len);
+	return err ? err : (long)len;
+}
+
+static int sink_memcpy(void *ctx, const char *p, size_t n)
+{
+	memcpy(ctx, p, n);
+	return 0;
+}
+
+bool xvmx_file_is_snapshot(enum xvmx_file_id file)
+{
+	switch (file) {
+	case XF_STATUS:
+	case XF_REGS:
+	case XF_MAP:
+	case XF_STATS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+long xvmx_file_read_snapshot(struct xvmx_open *o, size_t len, long long off,
+			     xvmx_file_sink sink, void *ctx)
+{
+	long ret = 0;
+
+	if (!xvmx_file_is_snapshot(o->file))
+		return -EINVAL;
+	xvmx_mutex_lock(&o->lock);
+	if (off == 0)
+		ret = snap_take(o);
+	if (!ret)
+		ret = snap_read(o, len, off, sink, ctx);
+	xvmx_mutex_unlock(&o->lock);
+	return ret;
 }
 
 bool xvmx_file_wait_ready(struct xvmx_open *o)
@@ -198,7 +235,7 @@ long xvmx_file_read(struct xvmx_open *o, char *buf, size_t len,
 		if (off == 0)
 			ret = snap_take(o);
 		if (!ret)
-			ret = snap_read(o, buf, len, off);
+			ret = snap_read(o, len, off, sink_memcpy, buf);
 		break;
 	}
 	xvmx_mutex_unlock(&o->lock);

@@ -80,14 +80,34 @@ static int dfs_release(struct inode *inode, struct file *f)
  */
 #define DFS_SMALL	sizeof_field(struct xvmx_open, line)
 
+/* The text files' snapshot goes to userspace with no bounce buffer. */
+struct dfs_sink {
+	char __user *ubuf;
+};
+
+static int dfs_copy_out(void *ctx, const char *p, size_t n)
+{
+	struct dfs_sink *s = ctx;
+
+	return copy_to_user(s->ubuf, p, n) ? -EFAULT : 0;
+}
+
 static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 			loff_t *ppos)
 {
 	struct xvmx_open *o = dfs_o(f);
+	struct dfs_sink sink = { ubuf };
 	char small[DFS_SMALL];
 	ssize_t ret;
 	char *kbuf;
 
+	if (xvmx_file_is_snapshot(o->file)) {
+		ret = xvmx_file_read_snapshot(o, len, *ppos, dfs_copy_out,
+					      &sink);
+		if (ret > 0)
+			*ppos += ret;
+		return ret;
+	}
 	len = min_t(size_t, len, PAGE_SIZE);
 	if (o->file == XF_WAIT)
 		len = min_t(size_t, len, sizeof(small));

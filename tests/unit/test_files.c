@@ -209,6 +209,60 @@ START_TEST(files_regs_snapshot)
 }
 END_TEST
 
+struct collect {
+	char buf[64];
+	size_t len;
+	int fail;
+};
+
+static int collect_sink(void *ctx, const char *p, size_t n)
+{
+	struct collect *c = ctx;
+
+	if (c->fail)
+		return c->fail;
+	ck_assert_uint_le(c->len + n, sizeof(c->buf));
+	memcpy(c->buf + c->len, p, n);
+	c->len += n;
+	return 0;
+}
+
+/* The same bytes, offsets and snapshot rule as xvmx_file_read, no buffer. */
+START_TEST(files_read_snapshot)
+{
+	struct collect c = { .len = 0 };
+	struct xvmx_open o;
+
+	ck_assert(xvmx_file_is_snapshot(XF_REGS));
+	ck_assert(xvmx_file_is_snapshot(XF_STATUS));
+	ck_assert(!xvmx_file_is_snapshot(XF_WAIT));
+	ck_assert(!xvmx_file_is_snapshot(XF_FPREGS));
+	PUT_OK(XF_CTL, "init");
+	fopen_(&o, XF_REGS, false);
+	ck_assert_int_eq(xvmx_file_read_snapshot(&o, 22, 0, collect_sink, &c),
+			 22);
+	ck_assert_int_eq(memcmp(c.buf, "pc 0x0000000000000000\n", 22), 0);
+	PUT_OK(XF_REGS, "sp 0x1234\n");
+	ck_assert_int_eq(xvmx_file_read_snapshot(&o, 22, 22, collect_sink, &c),
+			 22);
+	ck_assert_int_eq(memcmp(c.buf + 22, "sp 0x0000000000000000\n", 22), 0);
+	/* past the end: nothing, and the sink is not called */
+	c.fail = -EFAULT;
+	ck_assert_int_eq(xvmx_file_read_snapshot(&o, 8, 1 << 20, collect_sink,
+						 &c), 0);
+	/* the sink's error is the read's */
+	ck_assert_int_eq(xvmx_file_read_snapshot(&o, 8, 0, collect_sink, &c),
+			 -EFAULT);
+	ck_assert_int_eq(xvmx_file_read_snapshot(&o, 8, -1, collect_sink, &c),
+			 -EINVAL);
+	xvmx_file_release(&o);
+	fopen_(&o, XF_WAIT, false);
+	ck_assert_int_eq(xvmx_file_read_snapshot(&o, 8, 0, collect_sink, &c),
+			 -EINVAL);
+	xvmx_file_release(&o);
+}
+END_TEST
+
 START_TEST(files_regs_atomic)
 {
 	static const char *const bad[] = {
@@ -378,6 +432,7 @@ Suite *files_suite(void)
 	tcase_add_test(tc, files_inactive);
 	tcase_add_test(tc, files_write_limits);
 	tcase_add_test(tc, files_regs_snapshot);
+	tcase_add_test(tc, files_read_snapshot);
 	tcase_add_test(tc, files_regs_atomic);
 	tcase_add_test(tc, files_map);
 	tcase_add_test(tc, files_wait_lines);
