@@ -106,6 +106,8 @@ struct xvmx_open {
 	struct xvmx_mutex lock;	/* reads and writes of this open, in turn */
 	char *snap;
 	size_t snaplen, snapcap;
+	/* a ctl or regs write's parse result, kept for the open's next one */
+	void *parsed;
 	char line[256];
 	size_t linelen, linepos;
 };

@@ -75,6 +75,11 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+static size_t max_size(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
 /* ------------------------------------------------------------- reads */
 
 static int snap_ensure(struct xvmx_open *o, size_t size)
@@ -244,6 +249,21 @@ long xvmx_file_read(struct xvmx_open *o, char *buf, size_t len,
 
 /* ------------------------------------------------------------ writes */
 
+/*
+ * Room for what a ctl or regs write parses into: a struct xvmx_ctl holds
+ * a whole register set, too big for the stack, and allocating it for each
+ * `go` would put an allocation on every exit's round trip. One per open,
+ * made by its first such write (the open's lock is held); an open is
+ * either ctl or regs.
+ */
+static void *parsed_get(struct xvmx_open *o)
+{
+	if (!o->parsed)
+		o->parsed = xvmx_alloc(max_size(sizeof(struct xvmx_ctl),
+						sizeof(struct xvmx_regset)));
+	return o->parsed;
+}
+
 static int ctl_write(struct xvmx_open *o, const char *buf, size_t len)
 {
 	const struct xvmx_backend *be = o->be;
@@ -251,13 +271,12 @@ static int ctl_write(struct xvmx_open *o, const char *buf, size_t len)
 	const char *err;
 	int ret;
 
-	/* a struct xvmx_ctl holds a whole register set: too big to stack */
-	ctl = xvmx_alloc(sizeof(*ctl));
+	ctl = parsed_get(o);
 	if (!ctl)
 		return -ENOMEM;
 	ret = xvmx_parse_ctl(buf, len, ctl, &err);
 	if (ret)
-		goto out_free;
+		return ret;
 	switch (ctl->cmd) {
 	case XCTL_INIT:
 		ret = be->ops->init(be);
@@ -269,8 +288,6 @@ static int ctl_write(struct xvmx_open *o, const char *buf, size_t len)
 		ret = be->ops->ctl(be, ctl, &err);
 		break;
 	}
-out_free:
-	xvmx_free(ctl);
 	return ret;
 }
 
@@ -280,13 +297,12 @@ static int regs_write(struct xvmx_open *o, const char *buf, size_t len)
 	const char *err;
 	int ret;
 
-	rs = xvmx_alloc(sizeof(*rs));
+	rs = parsed_get(o);
 	if (!rs)
 		return -ENOMEM;
 	ret = xvmx_parse_regs(buf, len, '\n', " \t", rs, &err);
 	if (!ret)
 		ret = o->be->ops->setregs(o->be, rs);
-	xvmx_free(rs);
 	return ret;
 }
 
@@ -400,5 +416,7 @@ void xvmx_file_release(struct xvmx_open *o)
 {
 	xvmx_free(o->snap);
 	o->snap = NULL;
+	xvmx_free(o->parsed);
+	o->parsed = NULL;
 	xvmx_mutex_destroy(&o->lock);
 }
