@@ -23,15 +23,21 @@
 # "# NAME| " lines, with the words the verdict looks for in the host's
 # log defused (pan!c, B!UG...): they are the guest's, not the host's.
 # Each boot's -T is a hang guard, far above what it takes: in Bochs the
-# minimal kernel's boots take 90-95 s of emulated time each, the Debian
-# one about 250 s, and more where xvmx shares VMX with KVM (7.3), so a
-# tight limit fails a healthy boot. About 70 s of wall time for the
-# suite on the minimal kernel:
+# minimal kernel's boots take 5 s of emulated time each, the Debian one
+# 17 s, more where xvmx shares VMX with KVM (7.3), and on the debug host
+# kernel (KASAN, lockdep: make test-debug) over ten times that, where the
+# guards grow tenfold, so a tight limit fails a healthy boot. About 40 s
+# of wall time for the suite on the minimal kernel:
 #   tests/vm/run --suites linuxguest
 . /suites/lib.sh
 
 t_plan 30
 insmod /modules/xvmx.ko
+# the hang guards (-T) in seconds, tenfold on the debug kernel (the only
+# one with lockdep)
+slow=1
+[ -e /proc/lockdep ] && slow=10
+T() { echo $(($1 * slow)); }
 todo=
 echo init >"$X/ctl"
 grep -q '^lstar ' "$X/regs" ||
@@ -101,7 +107,7 @@ linux_run() {
 	shift
 	_t0=$(uptime_s)
 	{
-		vmx -v -M 64M -T 300 -i /vmm/guest-initramfs.cpio "$@" \
+		vmx -v -M 64M -T "$(T 300)" -i /vmm/guest-initramfs.cpio "$@" \
 			2>/tmp/guest.err </dev/null
 		echo $? >/tmp/guest.rc
 	} | tee /tmp/guest.out | defuse "$_name"
@@ -128,7 +134,7 @@ linux_checks() {
 
 # --- 1. the multiboot test kernel
 t0=$(uptime_s)
-out=$(vmx -v -T 60 /vmm/mbtest.elf exit=21 2>/tmp/mbtest.err)
+out=$(vmx -v -T "$(T 60)" /vmm/mbtest.elf exit=21 2>/tmp/mbtest.err)
 rc=$?
 t_diag "mbtest: $(elapsed "$t0") s"
 echo "$out" | defuse mbtest
@@ -146,7 +152,7 @@ N=/mnt/xvmx
 mkdir -p $N
 (exec 3<>/dev/xvmx && mount -t 9p -o trans=fd,rfdno=3,wfdno=3,version=9p2000 \
 	xvmx $N)
-out=$(vmx -v -T 60 -r $N /vmm/mbtest.elf exit=7 2>/tmp/mbtest.err)
+out=$(vmx -v -T "$(T 60)" -r $N /vmm/mbtest.elf exit=7 2>/tmp/mbtest.err)
 rc=$?
 defuse vmx </tmp/mbtest.err
 t_eq "mbtest on the 9P tree: vmx exits 15 (isa-debug-exit 7)" "$rc" 15
@@ -177,7 +183,7 @@ t_match_todo "minimal-bz64: vmx exits 0 after the ACPI poweroff" \
 
 # --- 4. Debian's stock kernel through PVH (its image spans 16-74 MiB)
 rel=$(cat /vmm/debian-vmlinux.release)
-linux_run debian-pvh -M 128M -T 600 /vmm/debian-vmlinux "$cmdline"
+linux_run debian-pvh -M 128M -T "$(T 600)" /vmm/debian-vmlinux "$cmdline"
 linux_checks debian-pvh "$rel"
 
 rmmod xvmx
