@@ -16,7 +16,7 @@
 # - RDPMC exits, even with the guest's CR4.PCE set: the counters are the
 #   host's.
 # - DR7: a host task's hardware breakpoint fires right after 100 exits
-#   run in its own syscalls (tests/vm/tools/hwbp).
+#   run in its own syscalls (tests/vm/tools/roundtrip -b).
 # - PKRU: a guest that denies every protection key (WRPKRU) does not
 #   make the host's copy of its exit line fault (pkru.S).
 # - #MC stays intercepted whatever extrap says: the bitmap the vCPU enters
@@ -140,10 +140,10 @@ g_quit
 
 # --- host state after every exit: a VM exit loads DR7 with 0x400, and a
 # host task's hardware breakpoint must still fire right after exits its
-# own syscalls ran (the shell's CPU is the vCPU's: hwbp runs the guest)
+# own syscalls ran (the shell's CPU is the vCPU's: roundtrip runs the guest)
 t_ok "hwbp: init, map, tsc_roundtrip loaded" g_setup tsc_roundtrip
 t_eq "a host task's data breakpoint fires before and right after 100 exits" \
-	"$(hwbp 100 2>&1)" "hwbp: 2 of 2 writes seen"
+	"$(roundtrip -b 100 2>&1)" "hwbp: 2 of 2 writes seen"
 g_quit
 
 # --- PKRU: the guest's protection keys are not the host's. The shell

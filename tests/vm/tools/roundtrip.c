@@ -7,15 +7,29 @@
  * In Bochs the TSC counts emulated instructions (RIG-NOTES), so the figure
  * is repeatable. A benchmark, not a test: it asserts nothing about time.
  *
- * usage: roundtrip [-r DIR] [N]   (the guest must be loaded and mapped)
+ * -b: a test instead (isolation.sh, issue 12, host state after every
+ * exit). A VM exit loads DR7 with 0x400 (SDM 28.5.1), which disables every
+ * breakpoint, and Linux writes DR7 only when it schedules a task with
+ * breakpoints in, so the exit path must put the host's DR7 back itself.
+ * This process puts a user-space write breakpoint (perf) on one of its
+ * variables, writes it, serves the N exits (on the vCPU's CPU xvmx runs
+ * the guest inside its own ctl writes), writes it again with no task
+ * switch in between, and prints "hwbp: H of 2 writes seen".
+ *
+ * usage: roundtrip [-r DIR] [-b] [N]   (the guest must be loaded and mapped)
  */
 #include <fcntl.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static char root[256] = "/sys/kernel/debug/xvmx";
+static volatile uint32_t watched;
 
 static int xopen(const char *f, int flags)
 {
@@ -50,21 +64,49 @@ static void next_line(int fd, char *buf, size_t size)
 	buf[n] = 0;
 }
 
+static int breakpoint(void)
+{
+	struct perf_event_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_BREAKPOINT;
+	a.size = sizeof(a);
+	a.bp_type = HW_BREAKPOINT_W;
+	a.bp_addr = (uintptr_t)&watched;
+	a.bp_len = HW_BREAKPOINT_LEN_4;
+	a.sample_period = 1;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+	if (fd < 0) {
+		perror("perf_event_open(PERF_TYPE_BREAKPOINT)");
+		exit(1);
+	}
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n = 1000, i;
 	char line[512], go[64];
-	int cfd, wfd;
+	int cfd, wfd, bfd = -1;
+	uint64_t hits;
 	char *ax;
 
 	if (argc > 2 && !strcmp(argv[1], "-r")) {
 		snprintf(root, sizeof(root), "%s", argv[2]);
 		argc -= 2, argv += 2;
 	}
+	if (argc > 1 && !strcmp(argv[1], "-b")) {
+		bfd = breakpoint();
+		argc--, argv++;
+	}
 	if (argc > 1)
 		n = strtoul(argv[1], NULL, 0);
 	cfd = xopen("ctl", O_WRONLY);
 	wfd = xopen("wait", O_RDONLY);
+	watched = 1;
 	snprintf(go, sizeof(go), "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
 	ctl(cfd, go);
 	for (i = 0; i < n; i++) {
@@ -77,10 +119,21 @@ int main(int argc, char **argv)
 		ctl(cfd, "go pc=0x1013;\n");
 	}
 	next_line(wfd, line, sizeof(line));
+	/* right after the last exit, in this task */
+	watched = 2;
 	ax = strstr(line, " ax ");
 	if (strncmp(line, "io 0x810043 ", 12) || !ax) {
 		fprintf(stderr, "roundtrip: unexpected final exit: %s", line);
 		return 1;
+	}
+	if (bfd >= 0) {
+		if (read(bfd, &hits, sizeof(hits)) != sizeof(hits)) {
+			perror("breakpoint count");
+			return 1;
+		}
+		printf("hwbp: %llu of 2 writes seen\n",
+		       (unsigned long long)hits);
+		return 0;
 	}
 	printf("roundtrip: %lu round trips, %llu guest TSC cycles each\n", n,
 	       strtoull(ax + 4, NULL, 0));
