@@ -30,10 +30,10 @@ endif
 .PHONY: all module tools check check-valgrind fuzz vmtest test-debug test deps clean \
 	guests demo docs lint bench
 
+all: module tools
+
 demo:
 	tests/vm/demo
-
-all: module tools
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(KWERROR) modules
