@@ -242,6 +242,7 @@ enum vmcs_field {
 #define EPT_CAP_PWL4			(1ULL << 6)
 #define EPT_CAP_UC			(1ULL << 8)
 #define EPT_CAP_WB			(1ULL << 14)
+#define EPT_CAP_2M			(1ULL << 16)
 #define EPT_CAP_INVEPT			(1ULL << 20)
 #define EPT_CAP_INVEPT_SINGLE		(1ULL << 25)
 #define EPT_CAP_INVEPT_ALL		(1ULL << 26)

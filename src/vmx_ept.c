@@ -72,6 +72,18 @@ static const struct kernel_param_ops pinned_pages_ops = {
 module_param_cb(pinned_pages, &pinned_pages_ops, NULL, 0444);
 MODULE_PARM_DESC(pinned_pages, "pages pinned by map now (read-only)");
 
+/* /sys/module/xvmx/parameters/ept_pages: EPT memory, for tests and bench */
+static int ept_pages_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", xvmx_ept_table_pages());
+}
+
+static const struct kernel_param_ops ept_pages_ops = {
+	.get = ept_pages_get,
+};
+module_param_cb(ept_pages, &ept_pages_ops, NULL, 0444);
+MODULE_PARM_DESC(ept_pages, "4 KiB pages of EPT tables held now (read-only)");
+
 /* Pages of one map line, shared by the ranges that are left of it. */
 struct xvmx_pin {
 	refcount_t ref;		/* xvmx_range structs pointing here */
@@ -507,8 +519,10 @@ static int pin_pages(struct xvmx_pin *pin, pgoff_t index)
 	gfp_t gfp = mapping_gfp_constraint(mapping, ~__GFP_MOVABLE);
 	unsigned long i, movable = 0;
 
-	for (i = 0; i < pin->n; i++) {
+	for (i = 0; i < pin->n;) {
+		struct folio *folio;
 		struct page *page;
+		unsigned long idx, k, nr;
 
 		if (fatal_signal_pending(current))
 			return -EINTR;
@@ -516,9 +530,21 @@ static int pin_pages(struct xvmx_pin *pin, pgoff_t index)
 		page = shmem_read_mapping_page_gfp(mapping, index + i, gfp);
 		if (IS_ERR(page))
 			return PTR_ERR(page);
-		pin->pages[i] = page;
+		/*
+		 * The rest of a huge folio's pages need no lookup of their
+		 * own: one folio reference each, as if each had been read.
+		 */
+		folio = page_folio(page);
+		idx = folio_page_idx(folio, page);
+		nr = min_t(unsigned long, folio_nr_pages(folio) - idx,
+			   pin->n - i);
+		if (nr > 1)
+			folio_ref_add(folio, nr - 1);
+		for (k = 0; k < nr; k++)
+			pin->pages[i + k] = folio_page(folio, idx + k);
 		if (page_zonenum(page) == ZONE_MOVABLE)
-			movable++;
+			movable += nr;
+		i += nr;
 		cond_resched();
 	}
 	if (movable)
@@ -719,13 +745,17 @@ int xvmx_map_commit(struct xvmx_mem *mem, struct xvmx_map_batch *b)
 	int ret = 0;
 
 	mutex_lock(&mem->lock);
-	/* Phase 1: every table the batch needs; -ENOMEM maps nothing new. */
+	/*
+	 * Phase 1: every table the batch needs, and the 2 MiB leaves it cuts
+	 * split; -ENOMEM maps nothing new.
+	 */
 	for (i = 0; i < b->n; i++) {
 		struct xvmx_map_item *it = &b->items[i];
 
-		if (!it->range)
-			continue;
-		ret = xvmx_ept_populate(&mem->ept, it->lo, it->hi);
+		if (it->range)
+			ret = xvmx_ept_populate(&mem->ept, it->lo, it->hi);
+		else
+			ret = xvmx_ept_populate_clear(&mem->ept, it->lo, it->hi);
 		if (ret)
 			goto out_unlock;
 	}
@@ -750,6 +780,7 @@ int xvmx_map_commit(struct xvmx_mem *mem, struct xvmx_map_batch *b)
 	}
 	ret = changed;
 out_unlock:
+	xvmx_ept_put_spares(&mem->ept);
 	mutex_unlock(&mem->lock);
 	return ret;
 }
@@ -821,12 +852,13 @@ void xvmx_mem_step_unmap(struct xvmx_mem *mem,
 	gpa = mem->step->lo;
 	WARN_ON_ONCE(gpa != save->gpa);
 	r = mem_find(mem, gpa);
-	if (r)
+	if (!r)
+		xvmx_ept_clear_range(&mem->ept, gpa, gpa + PAGE_SIZE);
+	/* A map write since may have made the chunk one 2 MiB leaf: right. */
+	else if (!xvmx_ept_lookup_huge(&mem->ept, gpa))
 		xvmx_ept_swap_leaf(&mem->ept, gpa,
 			xvmx_ept_leaf(range_hpa(r, XVMX_PAGES(r->lo, gpa)),
 				      r->access, r->memtype, r->ignore_pat));
-	else
-		xvmx_ept_clear_range(&mem->ept, gpa, gpa + PAGE_SIZE);
 	mem_step_release(mem);
 out_unlock:
 	mutex_unlock(&mem->lock);

@@ -53,8 +53,9 @@ struct xvmx_ept {
 	void *priv;		/* passed to every ops callback */
 	u64 *root;		/* the PML4 */
 	u64 root_pa;
-	u64 caps;		/* IA32_VMX_EPT_VPID_CAP, for EPT_CAP_EXEC_ONLY */
-	unsigned long nr_tables;	/* table pages held, root included */
+	u64 caps;		/* IA32_VMX_EPT_VPID_CAP: EPT_CAP_EXEC_ONLY, _2M */
+	unsigned long nr_tables;	/* table pages held, root and spares included */
+	u64 *spare;		/* tables freed by phase 2, linked by entry 0 */
 };
 
 /* Allocate the root table. -ENOMEM. */
@@ -75,28 +76,50 @@ int xvmx_ept_check_access(const struct xvmx_ept *ept, u8 access);
 u64 xvmx_ept_leaf(u64 hpa, u8 access, u8 memtype, bool ignore_pat);
 
 /*
- * Phase 1 of a change: make sure every intermediate table for [lo, hi)
- * exists. -ENOMEM leaves at most some new empty tables behind, which map
- * nothing, so the mapping is unchanged. lo/hi page aligned, hi <= 2^48.
+ * Phase 1 of a change: make sure every table down to the page table of
+ * each 2 MiB chunk of [lo, hi) exists, splitting 2 MiB leaves there.
+ * -ENOMEM leaves at most some new tables behind that map what was mapped
+ * before, so the mapping is unchanged. lo/hi page aligned, hi <= 2^48.
  */
 int xvmx_ept_populate(struct xvmx_ept *ept, u64 lo, u64 hi);
 
 /*
+ * Phase 1 of an unmap: split the 2 MiB leaves that [lo, hi) cuts (at most
+ * the two at its ends); allocates nothing for what is not mapped. -ENOMEM
+ * changes no translation.
+ */
+int xvmx_ept_populate_clear(struct xvmx_ept *ept, u64 lo, u64 hi);
+
+/*
  * Phase 2: write the leaves of [lo, hi) (populated before; cannot fail).
  * The leaf for page i (gpa lo + i * 4K) is @hpa(ctx, i) | @flags, where
- * flags come from xvmx_ept_leaf(0, ...).
+ * flags come from xvmx_ept_leaf(0, ...). A whole aligned 2 MiB chunk whose
+ * 512 pages are contiguous and aligned becomes one 2 MiB leaf (with
+ * EPT_CAP_2M); its page table goes to the spare list.
  */
 void xvmx_ept_set_range(struct xvmx_ept *ept, u64 lo, u64 hi, u64 flags,
 			u64 (*hpa)(void *ctx, unsigned long i), void *ctx);
 
-/* Zero the leaves of [lo, hi). Never allocates, never fails. */
+/* Zero the leaves of [lo, hi) (populated with _clear). Never fails. */
 void xvmx_ept_clear_range(struct xvmx_ept *ept, u64 lo, u64 hi);
+
+/* End of phase 2: free the spare tables. */
+void xvmx_ept_put_spares(struct xvmx_ept *ept);
 
 /* Free every table below the root and zero the root (root_pa unchanged). */
 void xvmx_ept_clear_all(struct xvmx_ept *ept);
 
-/* The leaf entry mapping @gpa, or 0 if none. */
+/*
+ * The leaf entry mapping @gpa, or 0 if none; for a 2 MiB leaf, the 4 KiB
+ * leaf it stands for (the page's address, bit 7 clear).
+ */
 u64 xvmx_ept_lookup(const struct xvmx_ept *ept, u64 gpa);
+
+/* Whether a 2 MiB leaf maps @gpa. */
+bool xvmx_ept_lookup_huge(const struct xvmx_ept *ept, u64 gpa);
+
+/* EPT table pages the module holds, all vCPUs (ept_pages parameter). */
+long xvmx_ept_table_pages(void);
 
 /*
  * Replace the leaf of the page at @gpa (populated before) with @val and

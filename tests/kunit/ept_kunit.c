@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/shmem_fs.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <asm/io.h>
 #include "vmx_ept.h"
@@ -367,6 +368,170 @@ static void ept_test_swap_leaf(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_ept_lookup(&c->ept, 0x200000));
 }
 
+/* ------------------------------------------------ 2 MiB leaves */
+
+#define HPA_H	0x40000000ULL	/* 2 MiB aligned: a huge folio */
+
+static u64 hpa_h(void *ctx, unsigned long i)
+{
+	return HPA_H + i * PAGE_SIZE;
+}
+
+/* Contiguous but for one page in the second 2 MiB. */
+static u64 hpa_h_hole(void *ctx, unsigned long i)
+{
+	return i == 700 ? HPA_B : hpa_h(ctx, i);
+}
+
+static void ept_map_huge(struct kunit *test, struct xvmx_ept *ept, u64 lo,
+			 u64 hi, u64 (*hpa)(void *, unsigned long))
+{
+	ept_map(test, ept, lo, hi, hpa, RWX, MT_WB);
+	xvmx_ept_put_spares(ept);
+}
+
+static void ept_test_huge_leaf(struct kunit *test)
+{
+	struct ept_ctx *c = test->priv;
+	u64 leaf = xvmx_ept_leaf(0, RWX, MT_WB, false);
+
+	c->ept.caps = EPT_CAP_2M;
+	ept_map_huge(test, &c->ept, SZ_2M, 3 * SZ_2M, hpa_h);
+	/* root, PDPT, PD: the two page tables phase 1 made went back */
+	KUNIT_EXPECT_EQ(test, 3UL, c->ept.nr_tables);
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, SZ_2M));
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, 3 * SZ_2M - 1));
+	KUNIT_EXPECT_FALSE(test, xvmx_ept_lookup_huge(&c->ept, 3 * SZ_2M));
+	KUNIT_EXPECT_EQ(test, HPA_H | leaf, xvmx_ept_lookup(&c->ept, SZ_2M));
+	KUNIT_EXPECT_EQ(test, (HPA_H + SZ_2M + 0x5000) | leaf,
+			xvmx_ept_lookup(&c->ept, 2 * SZ_2M + 0x5fff));
+	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_ept_lookup(&c->ept, 0x1ff000));
+
+	/* Without the capability, or not aligned, or not whole: 4 KiB. */
+	xvmx_ept_clear_all(&c->ept);
+	c->ept.caps = 0;
+	ept_map_huge(test, &c->ept, SZ_2M, 2 * SZ_2M, hpa_h);
+	KUNIT_EXPECT_FALSE(test, xvmx_ept_lookup_huge(&c->ept, SZ_2M));
+	KUNIT_EXPECT_EQ(test, 4UL, c->ept.nr_tables);
+	xvmx_ept_clear_all(&c->ept);
+	c->ept.caps = EPT_CAP_2M;
+	ept_map_huge(test, &c->ept, SZ_2M, 2 * SZ_2M, hpa_a);
+	KUNIT_EXPECT_FALSE(test, xvmx_ept_lookup_huge(&c->ept, SZ_2M));
+	ept_map_huge(test, &c->ept, 0x1000, SZ_2M + 0x1000, hpa_h);
+	KUNIT_EXPECT_FALSE(test, xvmx_ept_lookup_huge(&c->ept, 0x1000));
+	KUNIT_EXPECT_EQ(test, HPA_H | leaf, xvmx_ept_lookup(&c->ept, 0x1000));
+	xvmx_ept_clear_all(&c->ept);
+	ept_map_huge(test, &c->ept, 0, 2 * SZ_2M, hpa_h_hole);
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, 0));
+	KUNIT_EXPECT_FALSE(test, xvmx_ept_lookup_huge(&c->ept, SZ_2M));
+	KUNIT_EXPECT_EQ(test, HPA_B | leaf,
+			xvmx_ept_lookup(&c->ept, 700 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 4UL, c->ept.nr_tables);
+}
+
+/* Cutting a 2 MiB leaf splits it, keeping every other page's translation. */
+static void ept_test_huge_split(struct kunit *test)
+{
+	struct ept_ctx *c = test->priv;
+	u64 leaf = xvmx_ept_leaf(0, RWX, MT_WB, false);
+	u64 ro = xvmx_ept_leaf(0, XMAP_R, MT_UC, false);
+
+	c->ept.caps = EPT_CAP_2M;
+	ept_map_huge(test, &c->ept, 0, 3 * SZ_2M, hpa_h);
+	KUNIT_EXPECT_EQ(test, 3UL, c->ept.nr_tables);
+
+	/* unmap one page: the leaf around it is split, nothing else */
+	KUNIT_ASSERT_EQ(test, 0, xvmx_ept_populate_clear(&c->ept, 0x201000,
+							 0x202000));
+	KUNIT_EXPECT_EQ(test, 4UL, c->ept.nr_tables);
+	KUNIT_EXPECT_FALSE(test, xvmx_ept_lookup_huge(&c->ept, SZ_2M));
+	/* the split alone changes no translation */
+	KUNIT_EXPECT_EQ(test, (HPA_H + 0x201000) | leaf,
+			xvmx_ept_lookup(&c->ept, 0x201000));
+	xvmx_ept_clear_range(&c->ept, 0x201000, 0x202000);
+	xvmx_ept_put_spares(&c->ept);
+	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_ept_lookup(&c->ept, 0x201000));
+	KUNIT_EXPECT_EQ(test, (HPA_H + 0x200000) | leaf,
+			xvmx_ept_lookup(&c->ept, 0x200000));
+	KUNIT_EXPECT_EQ(test, (HPA_H + 0x3ff000) | leaf,
+			xvmx_ept_lookup(&c->ept, 0x3ff000));
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, 0));
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, 2 * SZ_2M));
+
+	/* a whole 2 MiB unmapped: the PDE goes, no split, no table */
+	KUNIT_ASSERT_EQ(test, 0, xvmx_ept_populate_clear(&c->ept, 2 * SZ_2M,
+							 3 * SZ_2M));
+	xvmx_ept_clear_range(&c->ept, 2 * SZ_2M, 3 * SZ_2M);
+	KUNIT_EXPECT_EQ(test, 4UL, c->ept.nr_tables);
+	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_ept_lookup(&c->ept, 2 * SZ_2M));
+
+	/* remapping one page of a 2 MiB leaf: populate splits it */
+	ept_map(test, &c->ept, 0x3000, 0x4000, hpa_a, XMAP_R, MT_UC);
+	xvmx_ept_put_spares(&c->ept);
+	KUNIT_EXPECT_EQ(test, 5UL, c->ept.nr_tables);
+	KUNIT_EXPECT_EQ(test, HPA_A | ro, xvmx_ept_lookup(&c->ept, 0x3000));
+	KUNIT_EXPECT_EQ(test, (HPA_H + 0x4000) | leaf,
+			xvmx_ept_lookup(&c->ept, 0x4000));
+
+	/* mapping the chunk whole again makes it one leaf; its table goes */
+	ept_map_huge(test, &c->ept, 0, SZ_2M, hpa_h);
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, 0));
+	KUNIT_EXPECT_EQ(test, 4UL, c->ept.nr_tables);
+
+	/* -ENOMEM on a split: still the whole leaf */
+	c->fa.fail_after = c->fa.allocs;
+	KUNIT_EXPECT_EQ(test, -ENOMEM,
+			xvmx_ept_populate_clear(&c->ept, 0x1000, 0x2000));
+	KUNIT_EXPECT_EQ(test, -ENOMEM, xvmx_ept_populate(&c->ept, 0x1000,
+							 0x2000));
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, 0));
+	KUNIT_EXPECT_EQ(test, (HPA_H + 0x1000) | leaf,
+			xvmx_ept_lookup(&c->ept, 0x1000));
+	c->fa.fail_after = -1;
+}
+
+/*
+ * One batch: phase 1 for every line, then phase 2 in order. A line that
+ * cuts the 2 MiB leaf an earlier line of the batch just made finds the
+ * table that leaf freed on the spare list, allocating nothing.
+ */
+static void ept_test_huge_batch(struct kunit *test)
+{
+	struct ept_ctx *c = test->priv;
+	u64 leaf = xvmx_ept_leaf(0, RWX, MT_WB, false);
+	unsigned int allocs;
+
+	c->ept.caps = EPT_CAP_2M;
+	KUNIT_ASSERT_EQ(test, 0, xvmx_ept_populate(&c->ept, 0, 2 * SZ_2M));
+	KUNIT_ASSERT_EQ(test, 0, xvmx_ept_populate_clear(&c->ept, 0x5000,
+							 0x6000));
+	KUNIT_ASSERT_EQ(test, 0, xvmx_ept_populate(&c->ept, SZ_2M + 0x7000,
+						   SZ_2M + 0x8000));
+	allocs = c->fa.allocs;
+	c->fa.fail_after = allocs;	/* phase 2 must not allocate */
+	xvmx_ept_set_range(&c->ept, 0, 2 * SZ_2M, leaf, hpa_h, NULL);
+	xvmx_ept_clear_range(&c->ept, 0x5000, 0x6000);
+	xvmx_ept_set_range(&c->ept, SZ_2M + 0x7000, SZ_2M + 0x8000, leaf,
+			   hpa_b, NULL);
+	xvmx_ept_put_spares(&c->ept);
+	c->fa.fail_after = -1;
+	KUNIT_EXPECT_EQ(test, allocs, c->fa.allocs);
+	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_ept_lookup(&c->ept, 0x5000));
+	KUNIT_EXPECT_EQ(test, (HPA_H + 0x6000) | leaf,
+			xvmx_ept_lookup(&c->ept, 0x6000));
+	KUNIT_EXPECT_EQ(test, HPA_B | leaf,
+			xvmx_ept_lookup(&c->ept, SZ_2M + 0x7000));
+	KUNIT_EXPECT_EQ(test, (HPA_H + SZ_2M + 0x8000) | leaf,
+			xvmx_ept_lookup(&c->ept, SZ_2M + 0x8000));
+	KUNIT_EXPECT_EQ(test, 5UL, c->ept.nr_tables);
+	/* clear_all frees tables only, never the memory a 2 MiB leaf maps */
+	ept_map_huge(test, &c->ept, 4 * SZ_2M, 5 * SZ_2M, hpa_h);
+	KUNIT_EXPECT_TRUE(test, xvmx_ept_lookup_huge(&c->ept, 4 * SZ_2M));
+	xvmx_ept_clear_all(&c->ept);
+	KUNIT_EXPECT_EQ(test, 1UL, c->ept.nr_tables);
+	KUNIT_EXPECT_EQ(test, 0ULL, xvmx_ept_lookup(&c->ept, 4 * SZ_2M));
+}
+
 static struct kunit_case ept_cases[] = {
 	KUNIT_CASE(ept_test_root),
 	KUNIT_CASE(ept_test_leaf_bits),
@@ -378,6 +543,9 @@ static struct kunit_case ept_cases[] = {
 	KUNIT_CASE(ept_test_enomem),
 	KUNIT_CASE(ept_test_clear_all),
 	KUNIT_CASE(ept_test_swap_leaf),
+	KUNIT_CASE(ept_test_huge_leaf),
+	KUNIT_CASE(ept_test_huge_split),
+	KUNIT_CASE(ept_test_huge_batch),
 	{}
 };
 
