@@ -66,10 +66,6 @@ static void pb_putmem(struct pbuf *pb, const char *s, size_t n)
 	pb->len += n;
 }
 
-static void pb_puts(struct pbuf *pb, const char *s)
-{
-	pb_putmem(pb, s, strlen(s));
-}
 
 /*
  * "0x%0*llx" with @width (at most 16) digits at least: 0 is "0x0". The
@@ -120,14 +116,6 @@ static unsigned int hex_digits(char *t, u64 val, unsigned int width)
 	return t + 18 - p;
 }
 
-static void pb_hex(struct pbuf *pb, u64 val, unsigned int width)
-{
-	char t[18];
-	unsigned int n = hex_digits(t, val, width);
-
-	pb_putmem(pb, t + 18 - n, n);
-}
-
 /* Every printer writes at least one character, so the buffer is terminated. */
 static int pb_done(const struct pbuf *pb)
 {
@@ -141,12 +129,10 @@ struct tok {
 	size_t len;
 };
 
-static bool is_sep(char c, const char *fs)
+/* fs is one or two separators: the callers' " \t", "=" and "\n". */
+static bool is_sep(char c, char a, char b)
 {
-	for (; *fs; fs++)
-		if (c == *fs)
-			return true;
-	return false;
+	return c == a || c == b;
 }
 
 /*
@@ -158,18 +144,19 @@ static bool is_sep(char c, const char *fs)
 static unsigned int split(const char *buf, size_t len, const char *fs,
 			  struct tok *f, unsigned int max)
 {
+	char a = fs[0], b = fs[1] ? fs[1] : fs[0];
 	unsigned int n = 0;
 	size_t i = 0, start;
 
 	for (;;) {
-		while (i < len && is_sep(buf[i], fs))
+		while (i < len && is_sep(buf[i], a, b))
 			i++;
 		if (i == len)
 			return n;
 		if (n == max)
 			return n + 1;
 		start = i;
-		while (i < len && !is_sep(buf[i], fs))
+		while (i < len && !is_sep(buf[i], a, b))
 			i++;
 		f[n].p = buf + start;
 		f[n].len = i - start;
@@ -177,9 +164,15 @@ static unsigned int split(const char *buf, size_t len, const char *fs,
 	}
 }
 
+/* No strlen(): most names of a table lookup differ in their first byte. */
 bool xvmx_name_eq(const char *name, const char *buf, size_t len)
 {
-	return strlen(name) == len && memcmp(name, buf, len) == 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (name[i] != buf[i] || !name[i])
+			return false;
+	return !name[len];
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_name_eq);
 
@@ -214,9 +207,10 @@ static int parse_base(const char *buf, size_t len, unsigned int base,
 		d = digit_value(buf[i]);
 		if (d >= (int)base)
 			return -EINVAL;
-		if (v > (~0ULL - d) / base)
-			return -EINVAL;	/* overflow past 64 bits */
-		v = v * base + d;
+		/* overflow past 64 bits (no division a digit) */
+		if (__builtin_mul_overflow(v, (u64)base, &v) ||
+		    __builtin_add_overflow(v, (u64)d, &v))
+			return -EINVAL;
 	}
 	*val = v;
 	return 0;
@@ -403,7 +397,8 @@ int xvmx_reg_lookup(const char *name, size_t len)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(xvmx_regs); i++)
-		if (xvmx_name_eq(xvmx_regs[i].name, name, len))
+		if (xvmx_regs[i].namelen == len &&
+		    !memcmp(xvmx_regs[i].name, name, len))
 			return i;
 	return -1;
 }
@@ -452,6 +447,7 @@ static bool fits(u64 val, unsigned int size)
 int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
 		    struct xvmx_regset *out, const char **err)
 {
+	char a = fs[0], b = fs[1] ? fs[1] : fs[0];
 	struct tok f[2];
 	size_t pos = 0, end;
 	unsigned int nf;
@@ -460,13 +456,35 @@ int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
 
 	out->n = 0;
 	while (pos < len) {
-		for (end = pos; end < len && buf[end] != rs; end++)
-			;
+		/*
+		 * One pass over a record, as split() would cut it up to rs (a
+		 * `go` pays for each of its characters): its fields, counted
+		 * past the two kept.
+		 */
+		nf = 0;
+		end = pos;
+		for (;;) {
+			size_t start;
+
+			while (end < len && buf[end] != rs &&
+			       is_sep(buf[end], a, b))
+				end++;
+			if (end == len || buf[end] == rs)
+				break;
+			start = end;
+			while (end < len && buf[end] != rs &&
+			       !is_sep(buf[end], a, b))
+				end++;
+			if (nf < ARRAY_SIZE(f)) {
+				f[nf].p = buf + start;
+				f[nf].len = end - start;
+			}
+			nf++;
+		}
 		if (end == len) {
 			*err = "unterminated record";
 			return -EINVAL;
 		}
-		nf = split(buf + pos, end - pos, fs, f, ARRAY_SIZE(f));
 		pos = end + 1;
 		if (nf == 0)
 			continue;
@@ -831,79 +849,146 @@ static const char *const gpr_names[16] = {
 	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
+/*
+ * The exit line is made with unchecked appends into a local buffer that
+ * holds the longest one: every field 18 characters (0x and 16 digits),
+ * every GPR. It is printed at every exit that reaches the VMM, and the
+ * bounds-checked printers cost three times as much (Documentation/vmx.rst,
+ * "Nothing on that path allocates").
+ */
+#define EXIT_NAME_MAX	16	/* "?%u", "#%u", table and exception names */
+#define EXIT_LINE_MAX	(1 + EXIT_NAME_MAX + 1 + 18 + 7 * (8 + 18) + \
+			 ARRAY_SIZE(gpr_order) * (5 + 18) + 1)
+
+static char *lw_str(char *p, const char *s)
+{
+	const char *end = s + EXIT_NAME_MAX;
+
+	while (*s && s < end)
+		*p++ = *s++;
+	return p;
+}
+
+#define lw_lit(p, s)	(memcpy(p, "" s, sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+/* "0x%llx" */
+static char *lw_hex(char *p, u64 v)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned int n = v ? (67 - __builtin_clzll(v)) / 4 : 1;
+	char *q;
+
+	*p++ = '0';
+	*p++ = 'x';
+	q = p + n;
+	do {
+		*--q = digits[v & 15];
+		v >>= 4;
+	} while (q > p);
+	return p + n;
+}
+
+static char *lw_dec(char *p, unsigned int v)
+{
+	char t[10];
+	unsigned int n = 0;
+
+	do {
+		t[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
 /* The registers the exiting instruction reads (SPEC "wait"). */
-static void print_exit_regs(struct pbuf *pb, const struct xvmx_exit *e,
-			    unsigned int basic)
+static char *print_exit_regs(char *p, const struct xvmx_exit *e,
+			     unsigned int basic)
 {
 	unsigned int want = 0, i, n;
 
 	if (e->reason & XEXIT_ENTRY_FAIL)
-		return;
+		return p;
 	if (basic < XVMX_EXIT_REASONS)
 		want = xvmx_exit_table[basic].regs;
 	if (basic == XEXIT_IO && (e->qual & IO_QUAL_STRING))
 		want |= XR_CX | XR_SI | XR_DI;
 	if (basic == XEXIT_CR_ACCESS && CR_QUAL_MOV_TO(e->qual))
 		want |= 1U << CR_QUAL_GPR(e->qual);
-	for (i = 0; i < ARRAY_SIZE(gpr_order); i++) {
+	for (i = 0; want && i < ARRAY_SIZE(gpr_order); i++) {
 		n = gpr_order[i];
 		if (!(want & (1U << n)))
 			continue;
-		pb_putc(pb, ' ');
-		pb_puts(pb, gpr_names[n]);
-		pb_putc(pb, ' ');
-		pb_hex(pb, e->gpr[n], 0);
+		want &= ~(1U << n);
+		*p++ = ' ';
+		p = lw_str(p, gpr_names[n]);
+		*p++ = ' ';
+		p = lw_hex(p, e->gpr[n]);
 	}
+	return p;
 }
 
 int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 {
-	struct pbuf pb = { buf, size, 0 };
 	unsigned int basic = EXIT_REASON_BASIC(e->reason);
 	bool intvalid = e->intinfo & INTR_INFO_VALID;
+	char line[EXIT_LINE_MAX], *p = line;
 	const char *name;
+	size_t n;
 
 	if (e->reason & XEXIT_ENTRY_FAIL)
-		pb_putc(&pb, '!');
+		*p++ = '!';
 	if (basic == XEXIT_EXC && intvalid) {
 		name = xvmx_exc_name(e->intinfo & INTR_INFO_VECTOR_MASK);
-		if (name)
-			pb_puts(&pb, name);
-		else
-			pb_printf(&pb, "#%u",
-				  e->intinfo & INTR_INFO_VECTOR_MASK);
+		if (name) {
+			p = lw_str(p, name);
+		} else {
+			*p++ = '#';
+			p = lw_dec(p, e->intinfo & INTR_INFO_VECTOR_MASK);
+		}
 	} else {
 		name = xvmx_exit_name(basic);
-		if (name)
-			pb_puts(&pb, name);
-		else
-			pb_printf(&pb, "?%u", basic);
+		if (name) {
+			p = lw_str(p, name);
+		} else {
+			*p++ = '?';
+			p = lw_dec(p, basic);
+		}
 	}
-	pb_putc(&pb, ' ');
-	pb_hex(&pb, e->qual, 0);
-	pb_puts(&pb, " pc ");
-	pb_hex(&pb, e->pc, 0);
-	pb_puts(&pb, " sp ");
-	pb_hex(&pb, e->sp, 0);
-	pb_puts(&pb, " ilen ");
-	pb_hex(&pb, e->ilen, 0);
-	pb_puts(&pb, " iinfo ");
-	pb_hex(&pb, e->iinfo, 0);
+	*p++ = ' ';
+	p = lw_hex(p, e->qual);
+	p = lw_lit(p, " pc ");
+	p = lw_hex(p, e->pc);
+	p = lw_lit(p, " sp ");
+	p = lw_hex(p, e->sp);
+	p = lw_lit(p, " ilen ");
+	p = lw_hex(p, e->ilen);
+	p = lw_lit(p, " iinfo ");
+	p = lw_hex(p, e->iinfo);
 	if (intvalid && (e->intinfo & INTR_INFO_HAS_ERROR_CODE)) {
-		pb_puts(&pb, " excode ");
-		pb_hex(&pb, e->intcode, 0);
+		p = lw_lit(p, " excode ");
+		p = lw_hex(p, e->intcode);
 	}
 	if (basic == XEXIT_EPT_VIOLATION && (e->qual & EPT_QUAL_GLA_VALID)) {
-		pb_puts(&pb, " va ");
-		pb_hex(&pb, e->va, 0);
+		p = lw_lit(p, " va ");
+		p = lw_hex(p, e->va);
 	}
 	if (basic == XEXIT_EPT_VIOLATION || basic == XEXIT_EPT_MISCONFIG) {
-		pb_puts(&pb, " pa ");
-		pb_hex(&pb, e->pa, 0);
+		p = lw_lit(p, " pa ");
+		p = lw_hex(p, e->pa);
 	}
-	print_exit_regs(&pb, e, basic);
-	pb_putc(&pb, '\n');
-	return pb_done(&pb);
+	p = print_exit_regs(p, e, basic);
+	*p++ = '\n';
+	/* snprintf semantics: the whole length, what fits, terminated */
+	n = p - line;
+	if (size) {
+		size_t k = n < size - 1 ? n : size - 1;
+
+		memcpy(buf, line, k);
+		buf[k] = '\0';
+	}
+	return n;
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_print_exit);
 

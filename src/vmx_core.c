@@ -456,7 +456,13 @@ void xvmx_set_state(struct xvmx_vcpu *v, enum xvmx_state st)
 	v->state = st;
 	spin_unlock_irqrestore(&v->lock, flags);
 	xvmx_make_request(&v->requests, XVMX_REQ_EVENT);
-	wake_up_interruptible(&v->pollwq);
+	/*
+	 * Pollers are rare and every go and exit comes here: no wait-queue
+	 * lock without one (the barrier in wq_has_sleeper() pairs with
+	 * poll_wait()'s, after the state change above).
+	 */
+	if (wq_has_sleeper(&v->pollwq))
+		wake_up_interruptible(&v->pollwq);
 }
 
 /*
@@ -493,7 +499,8 @@ void xvmx_notify(struct xvmx_vcpu *v, u32 got, bool ready)
 		v->state = XVMX_READY;
 	spin_unlock_irqrestore(&v->lock, flags);
 	xvmx_make_request(&v->requests, XVMX_REQ_EVENT);
-	wake_up_interruptible(&v->pollwq);
+	if (wq_has_sleeper(&v->pollwq))	/* as in xvmx_set_state() */
+		wake_up_interruptible(&v->pollwq);
 }
 
 /* After VMCS accesses: a failed VMREAD/VMWRITE kills the vCPU. */

@@ -61,16 +61,16 @@ static void raw(const char *op, double value, const char *unit,
 }
 
 /* The three figures of a map benchmark of @mib MiB, means over @reps. */
-static void raw_map(unsigned long mib, uint64_t tmap, uint64_t ttouch,
-		    uint64_t tunmap, unsigned int reps)
+static void raw_map(const char *sfx, unsigned long mib, uint64_t tmap,
+		    uint64_t ttouch, uint64_t tunmap, unsigned int reps)
 {
 	char op[32];
 
-	snprintf(op, sizeof(op), "map_%luM", mib);
+	snprintf(op, sizeof(op), "map_%luM%s", mib, sfx);
 	raw(op, (double)tmap / reps, "cycles", reps);
-	snprintf(op, sizeof(op), "touch_%luM", mib);
+	snprintf(op, sizeof(op), "touch_%luM%s", mib, sfx);
 	raw(op, (double)ttouch / reps, "cycles/page", reps);
-	snprintf(op, sizeof(op), "unmap_%luM", mib);
+	snprintf(op, sizeof(op), "unmap_%luM%s", mib, sfx);
 	raw(op, (double)tunmap / reps, "cycles", reps);
 }
 
@@ -156,7 +156,21 @@ static long free_kib(void)
 
 struct memsnap {
 	long memfree, slab, vmalloc, pagetables, secpagetables;
+	long ept_kib;	/* xvmx's ept_pages parameter in KiB, or -1 */
 };
+
+static long ept_pages_kib(void)
+{
+	FILE *f = fopen("/sys/module/xvmx/parameters/ept_pages", "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v < 0 ? -1 : v * (sysconf(_SC_PAGESIZE) / 1024);
+}
 
 static void memsnap(struct memsnap *m)
 {
@@ -165,6 +179,7 @@ static void memsnap(struct memsnap *m)
 	m->vmalloc = meminfo("VmallocUsed");
 	m->pagetables = meminfo("PageTables");
 	m->secpagetables = meminfo("SecPageTables");
+	m->ept_kib = ept_pages_kib();
 }
 
 /* What went from b to a, printed per GiB of guest memory (mib mapped). */
@@ -188,18 +203,25 @@ static void memdelta(const char *what, const struct memsnap *b,
  * free memory gone once slab and vmalloc are taken off (its tables are
  * whole pages from the page allocator), an estimate.
  */
-static void mem_raw(const struct memsnap *b, const struct memsnap *a,
-		    unsigned long mib, int ept_counted)
+static void mem_raw(const char *sfx, const struct memsnap *b,
+		    const struct memsnap *a, unsigned long mib, int ept_counted)
 {
 	double k = 1024.0 / mib;
 	long gone = b->memfree - a->memfree, slab = a->slab - b->slab;
 	long vm = a->vmalloc - b->vmalloc;
+	char op[32];
 
-	raw("mem_per_GiB", gone * k, "KiB", mib);
-	raw("slab_per_GiB", (slab + vm) * k, "KiB", mib);
-	raw("ept_per_GiB", ept_counted ?
-	    (a->secpagetables - b->secpagetables) * k :
-	    (gone - slab - vm) * k, "KiB", mib);
+	snprintf(op, sizeof(op), "mem_per_GiB%s", sfx);
+	raw(op, gone * k, "KiB", mib);
+	snprintf(op, sizeof(op), "slab_per_GiB%s", sfx);
+	raw(op, (slab + vm) * k, "KiB", mib);
+	snprintf(op, sizeof(op), "ept_per_GiB%s", sfx);
+	if (ept_counted)
+		raw(op, (a->secpagetables - b->secpagetables) * k, "KiB", mib);
+	else if (a->ept_kib >= 0 && b->ept_kib >= 0)
+		raw(op, (a->ept_kib - b->ept_kib) * k, "KiB", mib);
+	else
+		raw(op, (gone - slab - vm) * k, "KiB", mib);
 }
 
 static int cmp_u32(const void *a, const void *b)

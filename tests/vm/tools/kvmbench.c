@@ -340,9 +340,9 @@ static void bench_map(unsigned long mib, unsigned int reps)
 			memdelta("after unmap", &m0, &m2, mib);
 		}
 		if (i == 0 && mib == 256)
-			mem_raw(&m0, &m1, mib, 1);
+			mem_raw("", &m0, &m1, mib, 1);
 	}
-	raw_map(mib, tmap, ttouch, tunmap, reps);
+	raw_map("", mib, tmap, ttouch, tunmap, reps);
 }
 
 int main(int argc, char **argv)

@@ -134,6 +134,25 @@ static int segment(const char *name, size_t size)
 	return fd;
 }
 
+/*
+ * The 256 MiB segment again on a tmpfs mounted huge=always (bench.sh does
+ * at /mnt/huge), for 2 MiB EPT leaves; -1 where there is none.
+ */
+#define HUGE_SEG	"/mnt/huge/vm1"
+static int hugefd = -1;
+
+static int huge_segment(size_t size)
+{
+	int fd = open(HUGE_SEG, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, size) < 0 || fallocate(fd, 0, 0, size) < 0)
+		die("%s of %zu bytes:", HUGE_SEG, size);
+	info("huge segment: %ld KiB of ShmemHugePages", meminfo("ShmemHugePages"));
+	return fd;
+}
+
 /* guest out -> wait returns -> go -> the next guest instruction */
 static void bench_out(unsigned long n)
 {
@@ -296,8 +315,13 @@ static void bench_step(unsigned long n)
 	raw("step", (double)t / n, "cycles", n);
 }
 
-/* map, first writes, unmap of mib MiB of vm1 at 16 MiB */
-static void bench_map(unsigned long mib, unsigned int reps)
+/*
+ * map, first writes, unmap of mib MiB of segment seg at gpa; sfx names
+ * the figures ("" for vm1 in /dev/shm at 16 MiB, "h" for huge tmpfs
+ * folios at 1 GiB, where no earlier map left page tables behind).
+ */
+static void bench_map(const char *seg, const char *sfx, unsigned long gpa,
+		      unsigned long mib, unsigned int reps)
 {
 	unsigned long size = mib << 20, pages = size >> 12;
 	uint64_t tmap = 0, ttouch = 0, tunmap = 0, t;
@@ -308,29 +332,29 @@ static void bench_map(unsigned long mib, unsigned int reps)
 	for (i = 0; i < reps; i++) {
 		memsnap(&m0);
 		t = rdtsc();
-		xprintf(mapfd, "rwx wb %#lx %#lx vm1 0x0\n", HIGH_GPA,
-			HIGH_GPA + size);
+		xprintf(mapfd, "rwx wb %#lx %#lx %s 0x0\n", gpa, gpa + size,
+			seg);
 		tmap += rdtsc() - t;
 		memsnap(&m1);
 		xprintf(ctlfd, "go cx=%#lx;si=%#lx;pc=0x1000;sp=0x8000;\n",
-			pages, HIGH_GPA);
+			pages, gpa);
 		xwait();
 		expect("io 0x810043 pc 0x1025 ", "touch");
 		ttouch += field(line, "ax");
 		memsnap(&m2);
 		t = rdtsc();
-		xprintf(mapfd, "--- wb %#lx %#lx\n", HIGH_GPA, HIGH_GPA + size);
+		xprintf(mapfd, "--- wb %#lx %#lx\n", gpa, gpa + size);
 		tunmap += rdtsc() - t;
 		memsnap(&m3);
-		if (i == 0 && mib >= 16) {
+		if (i == 0 && mib >= 16 && !*sfx) {
 			memdelta("map", &m0, &m1, mib);
 			memdelta("first writes", &m0, &m2, mib);
 			memdelta("after unmap", &m0, &m3, mib);
 		}
 		if (i == 0 && mib == 256)
-			mem_raw(&m0, &m2, mib, 0);
+			mem_raw(sfx, &m0, &m2, mib, 0);
 	}
-	raw_map(mib, tmap, ttouch, tunmap, reps);
+	raw_map(sfx, mib, tmap, ttouch, tunmap, reps);
 }
 
 static void print_stats(void)
@@ -381,6 +405,7 @@ int main(int argc, char **argv)
 		die("%lu deltas:", n);
 	vm0 = segment("vm0", LOW_SIZE);
 	close(segment("vm1", HIGH_MAX));
+	hugefd = huge_segment(HIGH_MAX);
 	ctlfd = xopen("ctl", O_WRONLY);
 	xwrite(ctlfd, "init\n");
 	waitfd = xopen("wait", O_RDONLY);
@@ -396,13 +421,18 @@ int main(int argc, char **argv)
 	bench_gaps(span, 0x202, 1);
 	bench_regs(n);
 	bench_step(n);
-	bench_map(1, 8);
-	bench_map(16, 2);
-	bench_map(256, 1);
+	bench_map("vm1", "", HIGH_GPA, 1, 8);
+	bench_map("vm1", "", HIGH_GPA, 16, 2);
+	bench_map("vm1", "", HIGH_GPA, 256, 1);
+	unlink("/dev/shm/vm1");
+	if (hugefd >= 0) {
+		bench_map(HUGE_SEG, "h", 1UL << 30, 256, 1);
+		close(hugefd);
+		unlink(HUGE_SEG);
+	}
 	print_stats();
 	xwrite(ctlfd, "quit\n");
 	unlink("/dev/shm/vm0");
-	unlink("/dev/shm/vm1");
 	info("done");
 	return 0;
 }
