@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # cr: CR0/CR4 ownership with the cr.S guest. The default masks hold the
 # bits the host must own (CR0.NE, CR4.VMXE) and writes of *mask/*real
 # keep them; guest reads of host-owned bits see *fake; guest writes of

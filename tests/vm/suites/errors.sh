@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # errors: every malformed ctl/regs/map write fails with EINVAL and changes
 # nothing (SPEC), the inactive vCPU refuses everything but init with ENXIO,
 # state errors (init twice, go while running), and the kernel log stays

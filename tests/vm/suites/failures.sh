@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # failures: a VM entry that fails its guest-state checks is reported on
 # wait with `!` (SDM 26.3: exit reason 33 with bit 31), the vCPU stays
 # usable; a VMfail on entry (an injected #DF without its error code fails

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # guests: real guest code under VMX, driven through the files with echo
 # and cat: a 32-bit protected-mode guest (io and hlt exits, registers it
 # computed), a real-mode guest (PE cleared in cr0real), a long-mode guest

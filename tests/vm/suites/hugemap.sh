@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # hugemap: a segment of huge tmpfs folios (mount -o huge=always) mapped at
 # a 2 MiB boundary gets 2 MiB EPT leaves: no page table for it (the
 # ept_pages parameter counts the module's EPT table pages), and the mem.S

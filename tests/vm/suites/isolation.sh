@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # isolation: the guest owns nothing of the host (issue 12, SPEC "The host
 # stays healthy"), each case with a guest that would see or change host
 # state on a module without the fix:

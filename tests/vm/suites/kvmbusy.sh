@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # kvmbusy: who holds VMX on the owned CPU decides what `init` does (SPEC
 # "init"). With kvm_intel loaded and a KVM VM holding VMX (Linux 6.1 turns
 # it on at KVM_CREATE_VM), init shares KVM's VMX operation and says so.

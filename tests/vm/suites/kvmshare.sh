@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # kvmshare: xvmx and KVM on one CPU (SPEC "init"). With kvm_intel loaded,
 # init shares KVM's VMX operation: xvmx holds a KVM VM, never runs VMXON
 # itself, and puts KVM's current VMCS back after each of its windows.

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # map: the `map` file without running a guest: segments in /dev/shm and by
 # absolute path, read-back merging, override, `---` unmap, O_TRUNC, the
 # errors of SPEC ("out of bounds", non-tmpfs, -w-, open mode), the pin

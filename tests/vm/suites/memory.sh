@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # memory: the map file and EPT with the mem.S probe guest. Unmapped access
 # exits as eptfault with pa/va; a write to a read-only mapping faults; an
 # override and a `---` unmap take effect; data flows both ways between the

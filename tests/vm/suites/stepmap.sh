@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
+# xvmx-rig: kernels=minimal,debug,trixie,trixie-backports
 # stepmap: `step -map` with the mem.S probe guest (it reads the dword at si
 # at pc 0x1000, 2 bytes, then outs it): the one instruction sees the step
 # page, the map before and after is the one written. Needs VMX.
