@@ -112,34 +112,53 @@ struct xvmx_map_batch {
 
 /* ------------------------------------------------------------ pins */
 
-static void pin_put_page(struct xvmx_pin *pin, unsigned long i)
+/*
+ * Release pages [i, end) of @pin: a huge folio's run of pages with one
+ * dirtying and one put of as many references as it pinned (pin_pages()).
+ */
+static void pin_put_pages(struct xvmx_pin *pin, unsigned long i,
+			  unsigned long end)
 {
-	struct page *page = pin->pages[i];
+	unsigned long k, done = 0;
 
-	if (!page)
-		return;
-	/* The guest may have written through EPT, behind the page's back. */
-	if (pin->writable)
-		set_page_dirty_lock(page);
-	put_page(page);
-	pin->pages[i] = NULL;
-	pin->counted--;
-	atomic_long_dec(&xvmx_pinned_pages);
-	if (pin->mm)
-		atomic64_dec(&pin->mm->pinned_vm);
+	while (i < end) {
+		struct folio *folio;
+
+		if (!pin->pages[i]) {
+			i++;
+			continue;
+		}
+		folio = page_folio(pin->pages[i]);
+		for (k = 1; i + k < end && pin->pages[i + k] &&
+			    page_folio(pin->pages[i + k]) == folio; k++)
+			;
+		/* The guest may have written through EPT, behind its back. */
+		if (pin->writable) {
+			folio_lock(folio);
+			folio_mark_dirty(folio);
+			folio_unlock(folio);
+		}
+		folio_put_refs(folio, k);
+		memset(&pin->pages[i], 0, k * sizeof(pin->pages[0]));
+		pin->counted -= k;
+		atomic_long_sub(k, &xvmx_pinned_pages);
+		if (pin->mm)
+			atomic64_sub(k, &pin->mm->pinned_vm);
+		i += k;
+		done += k;
+		if (done >= 1024) {
+			cond_resched();
+			done = 0;
+		}
+	}
 }
 
 static void pin_release(struct xvmx_pin *pin)
 {
-	unsigned long i;
-
 	if (!refcount_dec_and_test(&pin->ref))
 		return;
-	for (i = 0; i < pin->n; i++) {
-		pin_put_page(pin, i);
-		if (!(i & 1023))
-			cond_resched();
-	}
+	pin_put_pages(pin, 0, pin->n);
+	/* what is left counted: pages a failed prepare never took */
 	atomic_long_sub(pin->counted, &xvmx_pinned_pages);
 	if (pin->mm) {
 		atomic64_sub(pin->counted, &pin->mm->pinned_vm);
@@ -159,13 +178,8 @@ static void range_put_pages(struct xvmx_mem *mem, struct xvmx_range *r,
 			    u64 lo, u64 hi)
 {
 	unsigned long i = r->first + XVMX_PAGES(r->lo, lo);
-	unsigned long end = i + XVMX_PAGES(lo, hi);
 
-	for (; i < end; i++) {
-		pin_put_page(r->pin, i);
-		if (!(i & 1023))
-			cond_resched();
-	}
+	pin_put_pages(r->pin, i, i + XVMX_PAGES(lo, hi));
 	mem->nr_pages -= XVMX_PAGES(lo, hi);
 }
 
