@@ -47,9 +47,9 @@ static void pb_putc(struct pbuf *pb, char c)
 
 /*
  * @n bytes of @s, as pb_printf("%.*s") puts them: what fits, terminated.
- * This and pb_hex() are the exit line's and the regs file's printers,
- * which run at every exit and every regs read: a fraction of vsnprintf's
- * cost (Documentation/vmx.rst, "Benchmark").
+ * With hex_digits() the regs file's printer, which runs at every regs
+ * read: a fraction of vsnprintf's cost (Documentation/vmx.rst,
+ * "Benchmark"). The exit line has its own, below.
  */
 static void pb_putmem(struct pbuf *pb, const char *s, size_t n)
 {
@@ -65,7 +65,6 @@ static void pb_putmem(struct pbuf *pb, const char *s, size_t n)
 	}
 	pb->len += n;
 }
-
 
 /*
  * "0x%0*llx" with @width (at most 16) digits at least: 0 is "0x0". The

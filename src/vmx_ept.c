@@ -60,28 +60,31 @@ long xvmx_map_pinned_pages(void)
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_map_pinned_pages);
 
-/* /sys/module/xvmx/parameters/pinned_pages: read-only, for the tests */
-static int pinned_pages_get(char *buf, const struct kernel_param *kp)
+/*
+ * Read-only counters in /sys/module/xvmx/parameters, for the tests and
+ * the bench: pinned_pages and ept_pages, each read by its function.
+ */
+struct xvmx_counter {
+	long (*read)(void);
+};
+
+static int counter_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%ld\n", xvmx_map_pinned_pages());
+	const struct xvmx_counter *c = kp->arg;
+
+	return sysfs_emit(buf, "%ld\n", c->read());
 }
 
-static const struct kernel_param_ops pinned_pages_ops = {
-	.get = pinned_pages_get,
+static const struct kernel_param_ops counter_ops = {
+	.get = counter_get,
 };
-module_param_cb(pinned_pages, &pinned_pages_ops, NULL, 0444);
+
+static struct xvmx_counter pinned_pages_counter = { xvmx_map_pinned_pages };
+module_param_cb(pinned_pages, &counter_ops, &pinned_pages_counter, 0444);
 MODULE_PARM_DESC(pinned_pages, "pages pinned by map now (read-only)");
 
-/* /sys/module/xvmx/parameters/ept_pages: EPT memory, for tests and bench */
-static int ept_pages_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%ld\n", xvmx_ept_table_pages());
-}
-
-static const struct kernel_param_ops ept_pages_ops = {
-	.get = ept_pages_get,
-};
-module_param_cb(ept_pages, &ept_pages_ops, NULL, 0444);
+static struct xvmx_counter ept_pages_counter = { xvmx_ept_table_pages };
+module_param_cb(ept_pages, &counter_ops, &ept_pages_counter, 0444);
 MODULE_PARM_DESC(ept_pages, "4 KiB pages of EPT tables held now (read-only)");
 
 /* Pages of one map line, shared by the ranges that are left of it. */
