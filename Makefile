@@ -9,7 +9,6 @@
 #   make check-valgrind  the same host-side tests under valgrind
 #   make fuzz       every libFuzzer target FUZZ_SECONDS (default 60) each
 #   make vmtest     the emulator suites (Bochs with VMX, QEMU TCG)
-#   make test-debug the suites vmtest runs on other kernels, on the debug one
 #   make docs       regenerate Documentation/vmx.rst's generated tables
 #   make test       deps + check + compat + dkms-test + vmtest
 #   make bench      one Bochs boot measuring xvmx and KVM side by side
@@ -27,7 +26,7 @@ ifeq ($(CI),true)
 KWERROR := KCFLAGS=-Werror
 endif
 
-.PHONY: all module tools check check-valgrind fuzz vmtest test-debug test deps clean \
+.PHONY: all module tools check check-valgrind fuzz vmtest test deps clean \
 	guests demo docs lint bench
 
 all: module tools
@@ -81,12 +80,6 @@ docs: tools
 
 vmtest: guests tools
 	tests/vm/run-all
-
-# The suites vmtest runs on other kernels only, on the debug kernel (KASAN,
-# lockdep, DEBUG_ATOMIC_SLEEP): with vmtest, every suite has run there.
-# An hour or more under Bochs, so not part of test or CI (README).
-test-debug: guests tools
-	XVMX_DEBUG_REST=1 tests/vm/run-all
 
 test: deps
 	$(MAKE) --no-print-directory check

@@ -1222,10 +1222,36 @@ static bool xvmx_test_entry_held(void)
 	WRITE_ONCE(xvmx_test_holding, false);
 	return false;
 }
+
+/*
+ * Test hook (vmx_test.h): a preemption-timer slice of @ms, not ~1 ms.
+ * On the debug kernel a command takes longer to travel than 1 ms of
+ * guest time, so a suite that tells a kicked stop from one that waited
+ * for the timer needs a slice longer than the command's trip.
+ */
+static u32 xvmx_test_timer;
+
+void xvmx_test_timer_slice(unsigned int ms)
+{
+	u64 t = (u64)tsc_khz * ms >> XVMX_MISC_PREEMPT_RATE(xvmx_caps.misc);
+
+	WRITE_ONCE(xvmx_test_timer, min_t(u64, t, U32_MAX));
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_test_timer_slice);
+
+static u32 xvmx_timer_value(void)
+{
+	return READ_ONCE(xvmx_test_timer) ?: xvmx_caps.timer_value;
+}
 #else
 static bool xvmx_test_entry_held(void)
 {
 	return false;
+}
+
+static u32 xvmx_timer_value(void)
+{
+	return xvmx_caps.timer_value;
 }
 #endif
 
@@ -1432,7 +1458,7 @@ void xvmx_run(struct xvmx_vcpu *v)
 			break;		/* as if a request came (vmx_test.h) */
 		if (xvmx_caps.preempt_timer)
 			vmcs_write32(v, VMX_PREEMPTION_TIMER_VALUE,
-				   xvmx_caps.timer_value);
+				   xvmx_timer_value());
 
 		kernel_fpu_begin_mask(0);
 		local_irq_disable();

@@ -26,4 +26,10 @@ u32 xvmx_test_exception_bitmap(void);
  */
 void xvmx_test_hold_entries(unsigned int ms);
 
+/*
+ * Each entry's preemption timer covers @ms of TSC from now on (0: the
+ * default, ~1 ms), until xvmx.ko is unloaded.
+ */
+void xvmx_test_timer_slice(unsigned int ms);
+
 #endif /* XVMX_VMX_TEST_H */

@@ -5,7 +5,9 @@
  * /sys/kernel/debug/xvmx_testhooks/hold_entries_ms makes the vCPU, for
  * N ms, prepare each entry and leave without entering
  * (xvmx_test_hold_entries()), so that a suite can post events into the
- * window between the two. exception_bitmap reads the bitmap the vCPU
+ * window between the two. Writing N to timer_slice_ms makes each entry's
+ * preemption timer N ms long (0: the default; xvmx_test_timer_slice()).
+ * exception_bitmap reads the bitmap the vCPU
  * enters with (xvmx_test_exception_bitmap()). xvmx.ko must be loaded
  * first.
  */
@@ -39,6 +41,26 @@ static const struct file_operations hold_fops = {
 	.write = hold_write,
 };
 
+static ssize_t slice_write(struct file *f, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	unsigned int ms;
+	int err;
+
+	err = kstrtouint_from_user(ubuf, len, 0, &ms);
+	if (err)
+		return err;
+	if (ms > 10000)
+		return -EINVAL;
+	xvmx_test_timer_slice(ms);
+	return len;
+}
+
+static const struct file_operations slice_fops = {
+	.owner = THIS_MODULE,
+	.write = slice_write,
+};
+
 static int exception_bitmap_get(void *data, u64 *val)
 {
 	*val = xvmx_test_exception_bitmap();
@@ -51,6 +73,7 @@ static int __init testhooks_init(void)
 {
 	dir = debugfs_create_dir("xvmx_testhooks", NULL);
 	debugfs_create_file("hold_entries_ms", 0200, dir, NULL, &hold_fops);
+	debugfs_create_file("timer_slice_ms", 0200, dir, NULL, &slice_fops);
 	debugfs_create_file_unsafe("exception_bitmap", 0400, dir, NULL,
 				   &exception_bitmap_fops);
 	return 0;

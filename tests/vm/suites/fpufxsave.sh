@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: append=noxsave kernels=minimal
+# xvmx-rig: append=noxsave kernels=minimal,debug
 # fpufxsave: a host where Linux runs without XSAVE (booted with noxsave,
 # as on CPUs before Sandy Bridge): the module loads, fpregs is the 512-
 # byte FXSAVE image and xcr0 stays 1 (SPEC "fpregs"); SSE and x87 state

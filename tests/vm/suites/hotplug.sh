@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2 kernels=minimal nodebug
+# xvmx-rig: smp=2 kernels=minimal,debug
 # hotplug: the owned CPU (the highest, CPU 1) and CPU hotplug. Offlining it
 # works while the vCPU is inactive, after which `init` fails with ENODEV
 # and one log line instead of running its kthread elsewhere; online again,
@@ -8,8 +8,6 @@
 # running, dead) offlining CPU 1 fails with EBUSY and changes nothing;
 # after `quit` it works again. Then init/quit and offline/online race for
 # a while: every init that succeeds runs on CPU 1, nothing warns.
-# nodebug: the debug kernel with two CPUs spends minutes in every
-# stop_machine() under Bochs, and each offline goes through one (README).
 . /suites/lib.sh
 . /suites/guestlib.sh
 

@@ -1,14 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2 kernels=minimal alone kexec timeout=600 nodebug
+# xvmx-rig: smp=2 kernels=minimal,debug alone kexec timeout=600
 # kexec: with a guest spinning on CPU 1, kexec into the same kernel
 # (kexec_file_load, then reboot(LINUX_REBOOT_CMD_KEXEC)). The reboot
 # notifier quits the vCPU first; a CPU left in VMX root operation would
 # ignore the INIT that the next kernel starts it with, and that kernel
 # would come up with one CPU ("do_boot_cpu failed to wakeup CPU#1"). The
 # verdict checks that it came back with both (the `reboot expected` line).
-# nodebug: the debug kernel with two CPUs spends minutes in every
-# stop_machine() under Bochs (README has the command to run it by hand).
 . /suites/lib.sh
 . /suites/guestlib.sh
 . /suites/rebootlib.sh

@@ -24,11 +24,16 @@
 # log defused (pan!c, B!UG...): they are the guest's, not the host's.
 # Each boot's -T is a hang guard, far above what it takes: in Bochs the
 # minimal kernel's boots take 5 s of emulated time each, the Debian one
-# 17 s, more where xvmx shares VMX with KVM (7.3), and on the debug host
-# kernel (KASAN, lockdep: make test-debug) over ten times that, where the
-# guards grow tenfold, so a tight limit fails a healthy boot. About 40 s
-# of wall time for the suite on the minimal kernel:
+# 17 s, more where xvmx shares VMX with KVM (7.3). About 40 s of wall
+# time for the suite on the minimal kernel:
 #   tests/vm/run --suites linuxguest
+# On the debug host kernel (KASAN, lockdep) only mbtest runs, with its
+# guard tenfold: there an exit's round trip through vmx costs ~180,000
+# emulated instructions (~275 io exits a second, against ~4,500 on the
+# minimal kernel), longer than the guest's timer tick takes to come
+# again, so a Linux guest spends its time taking ticks and gets nowhere
+# (2026-12-01: 3,020 s, 831,613 io exits and 207,872 ticks without the
+# banner). Its Linux boots are skipped there, each check by name.
 . /suites/lib.sh
 
 t_plan 30
@@ -159,6 +164,28 @@ t_eq "mbtest on the 9P tree: vmx exits 15 (isa-debug-exit 7)" "$rc" 15
 t_eq "mbtest on the 9P tree: the vCPU is gone after vmx" \
 	"$(cat $N/status)" inactive
 umount $N
+
+if [ -e /proc/lockdep ]; then
+	why="a debug host's exits are slower than the guest's timer tick"
+	for b in minimal-pvh debian-pvh; do
+		for c in "the kernel boots (banner)" "it finds the 16550A console" \
+			"it mounts the initramfs and runs /init" \
+			"userspace runs: hello from the guest" \
+			"uname -r is the kernel's" "/proc/cpuinfo" \
+			"vmx exits 0 after the guest's ACPI poweroff"; do
+			t_skip "$b: $c" "$why"
+		done
+	done
+	for b in minimal-bz32 minimal-bz64; do
+		for c in "it decompresses and boots" "it runs /init" \
+			"userspace runs" "vmx exits 0 after the ACPI poweroff"; do
+			t_skip "$b: $c" "$why"
+		done
+	done
+	rmmod xvmx
+	t_dmesg_clean "host kernel log clean"
+	exit 0
+fi
 
 # --- 2. Linux through PVH
 cmdline=$(vmm_guest_cmdline)

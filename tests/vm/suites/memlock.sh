@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# shellcheck disable=SC2086 # $NODAC, $NOLOCK: a command and its words
+# xvmx-rig: kernels=minimal,debug append=movablecore=64M
 # xvmx-rig: kernels=minimal append=movablecore=64M
 # memlock: pages pinned by map are long-term pins: charged to the opener's
 # mm (pinned_vm, VmPin in /proc/PID/status) against its RLIMIT_MEMLOCK,

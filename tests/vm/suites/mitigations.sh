@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: kernels=debian append=mitigations=auto,pti=auto,rodata=on nodebug
+# xvmx-rig: kernels=debian,debug append=mitigations=auto,pti=auto,rodata=on
 # mitigations: Debian's kernel booted with its speculative-execution
 # mitigations on (PTI, retpolines, RSB filling, CPU buffer clearing where
 # it wants them), as users run it. xvmx applies around the guest what the
 # host applies for KVM guests, says which at load, and guests run as in
 # the other suites. (rodata=on: the rig's rodata=off leaves W+X kernel
-# mappings that PTI's checker warns about.)
-# nodebug: it checks what Debian's own kernel chooses to mitigate.
+# mappings that PTI's checker warns about.) Also on the debug kernel,
+# which compiles the same mitigations in (tests/vm/kernel/debug.config).
 . /suites/lib.sh
 . /suites/guestlib.sh
 . /suites/evlib.sh

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
-# xvmx-rig: emu=bochs kernels=minimal timeout=1200
+# xvmx-rig: emu=bochs kernels=minimal,debug alone timeout=1200
 # ninepall: the debugfs suites that exercise the tree, run again on the 9P
 # mount of /dev/xvmx (XVMX_TREE=/mnt/xvmx; nineplib.sh makes their insmod
 # mount and their rmmod umount), so both trees pass the same suites. Each
 # result is reported as "SUITE 9p: DESCRIPTION"; a suite that ran fewer
 # tests than it planned or exited non-zero fails here too, and the kernel
-# log of each is printed raw after it for the verdict to read.
+# log of each is printed raw after it for the verdict to read. A boot of
+# its own (alone): on the debug kernel it takes ~620 s of emulated time,
+# and beside the other suites it would make the longest boot of the run.
 #
 # Not mirrored (and why):
 #   smoke      checks the debugfs files and the directory gone after rmmod

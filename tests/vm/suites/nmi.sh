@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2 kernels=minimal
+# xvmx-rig: smp=2 kernels=minimal,debug
 # nmi: with a guest spinning on the owned CPU (the highest, CPU 1), 100
 # NMIs sent to that CPU all reach Linux's NMI handling (xvmx_nmitest sees
 # each within a second) and at least some of them arrived while the guest

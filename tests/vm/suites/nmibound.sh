@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: smp=2 kernels=minimal
+# xvmx-rig: smp=2 kernels=minimal,debug
 # nmibound: an NMI that makes the guest exit reaches Linux's handler at
 # once, not at the next IRET (an NMI exit leaves NMIs blocked until one):
 # for 100 NMIs sent to the owned CPU (1) while the guest spins there,

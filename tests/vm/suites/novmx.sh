@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh source-path=SCRIPTDIR
-# xvmx-rig: emu=qemu-tcg kernels=minimal,debian
+# xvmx-rig: emu=qemu-tcg kernels=minimal,debian,debug
 # novmx: on a CPU without VMX (QEMU TCG) xvmx.ko refuses to load and says
 # why in exactly one kernel log line.
 # shellcheck source=lib.sh

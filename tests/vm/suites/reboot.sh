@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: kernels=minimal alone timeout=300
+# xvmx-rig: kernels=minimal,debug alone timeout=300
 # reboot: `reboot -f` with a guest running. The reboot notifier quits the
 # vCPU (VMXOFF) before the machine resets, saying so in the log, and the
 # emulated machine comes back through its BIOS: the verdict checks the

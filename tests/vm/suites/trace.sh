@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: kernels=debian,trixie,trixie-backports nodebug
+# xvmx-rig: kernels=debian,debug,trixie,trixie-backports
 # trace: xvmx's tracepoints through tracefs, as perf and trace-cmd read
-# them (the stock kernels: the rig's minimal kernel has no tracing).
+# them (the stock kernels and the debug one: the minimal kernel has no
+# tracing).
 # xvmx:entry (the guest's pc), xvmx:exit (reason and its name,
 # qualification, pc) and xvmx:cmd (each command the vCPU thread ran and
 # its result) appear in the event list with their formats; with them
@@ -11,7 +12,6 @@
 # disabled, a further exit adds nothing. Last, which task ran the guest:
 # the writer of go (vmx_cmdq.c's fast path), or with caller_runs=0 the
 # vCPU kthread.
-# nodebug: the debug kernel, like the minimal one, has no tracing.
 . /suites/lib.sh
 . /suites/guestlib.sh
 
@@ -62,8 +62,16 @@ runner_of_exit() {
 }
 P=/sys/module/xvmx/parameters/caller_runs
 t_eq "caller_runs is on by default" "$(cat $P)" Y
-who=$(runner_of_exit 0x1012)
-t_match "the writer of go ran the guest to its exit (not xvmx/N): $who" \
+# A tick or a wakeup that sets need_resched before the entry makes the
+# writer hand the run to the kthread (the debug kernel's longer path
+# meets more of them): one go in five that the writer ran shows the path.
+i=0
+while [ $i -lt 5 ]; do
+	who=$(runner_of_exit 0x1012)
+	case $who in xvmx/*) ;; *) break ;; esac
+	i=$((i + 1))
+done
+t_match "the writer of go ran the guest to its exit (not xvmx/N), try $((i + 1)) of 5: $who" \
 	"$who" '^[^x]|^x[^v]'
 echo 0 >$P
 who=$(runner_of_exit 0x1012)
