@@ -29,12 +29,15 @@
 
 #include <linux/cpu.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include "xvmx_files.h"
+#include "xvmx_text.h"
+#include "xvmx_waitpage.h"
 #include "vmx_vcpu.h"
 #include "vmx_cmdq.h"
 #include "vmx_trace.h"
@@ -215,6 +218,30 @@ static bool runner_may_run(struct xvmx_vcpu *v)
 }
 
 /*
+ * A go that ran here to its exit, with `wait` mapped: the exit line goes
+ * to the page, consumed as a wait read consumes it (xvmx_waitpage.h), so
+ * the VMM has it when its write returns. An irq ack that a wait read
+ * would hand out first leaves both to wait.
+ */
+static void runner_post_exit(struct xvmx_vcpu *v)
+{
+	struct xvmx_wait_page *wp;
+	int len;
+
+	if (!atomic_read(&v->wait_maps) || v->state != XVMX_READY ||
+	    (READ_ONCE(v->got) & (XG_EXIT | XG_IRQACK)) != XG_EXIT)
+		return;
+	wp = page_address(v->wait_page);
+	WRITE_ONCE(wp->seq, wp->seq + 1);
+	smp_wmb();		/* odd seq before the line: pairs with readers */
+	len = xvmx_print_exit(wp->line, sizeof(wp->line), &v->exit);
+	WRITE_ONCE(wp->len, len > 0 ? len : 0);
+	smp_wmb();		/* the line before the even seq that covers it */
+	WRITE_ONCE(wp->seq, wp->seq + 1);
+	v->got &= ~XG_EXIT;
+}
+
+/*
  * As the runner: @fn(@c) and, when it starts the guest or waits for it,
  * the guest until the exit that ends the wait. -EAGAIN: not finished
  * here, the queue takes it (the command keeps its progress in @c, as a
@@ -230,8 +257,10 @@ static int cmd_run_here(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 		trace_cmd(c->fn, ret);
 		if (ret != -EAGAIN) {
 			/* go (or step) started it: run to its first exit */
-			if (!ret && !was_running && runner_may_run(v))
+			if (!ret && !was_running && runner_may_run(v)) {
 				xvmx_run(v);
+				runner_post_exit(v);
+			}
 			return ret;
 		}
 		/* a wait, or a step that has not ended */
@@ -565,6 +594,11 @@ struct xvmx_vcpu *xvmx_vcpu_create(int cpu)
 	v = kzalloc(sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return NULL;
+	v->wait_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!v->wait_page) {
+		kfree(v);
+		return NULL;
+	}
 	v->cpu = cpu;
 	v->state = XVMX_INACTIVE;
 	mutex_init(&v->life);
@@ -577,6 +611,7 @@ void xvmx_vcpu_destroy(struct xvmx_vcpu *v)
 {
 	vcpu_quit(v);
 	mutex_destroy(&v->life);
+	__free_page(v->wait_page);
 	kfree(v);
 }
 
@@ -827,4 +862,14 @@ void xvmx_cmdq_opener_release(struct xvmx_opener_backend *ob)
 wait_queue_head_t *xvmx_cmdq_pollwq(const struct xvmx_backend *be)
 {
 	return &be_vcpu(be)->pollwq;
+}
+
+struct page *xvmx_cmdq_wait_page(const struct xvmx_backend *be)
+{
+	return be_vcpu(be)->wait_page;
+}
+
+void xvmx_cmdq_wait_mapped(const struct xvmx_backend *be, int delta)
+{
+	atomic_add(delta, &be_vcpu(be)->wait_maps);
 }

@@ -63,6 +63,14 @@ void xvmx_cmdq_opener_release(struct xvmx_opener_backend *ob);
 wait_queue_head_t *xvmx_cmdq_pollwq(const struct xvmx_backend *be);
 
 /*
+ * The page `wait` maps (xvmx_waitpage.h), and its mappings' count: while
+ * it is not 0, a go that runs to its exit in the writer's context leaves
+ * the exit line there.
+ */
+struct page *xvmx_cmdq_wait_page(const struct xvmx_backend *be);
+void xvmx_cmdq_wait_mapped(const struct xvmx_backend *be, int delta);
+
+/*
  * The queue itself, for vmx_cmdq.c and its KUnit suite: submit @fn(@arg)
  * to the kthread and sleep until it completes (-ERESTARTSYS when a signal
  * abandons it first); run every queued command (on the kthread).

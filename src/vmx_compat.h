@@ -91,6 +91,16 @@ static inline void xvmx_cr4_clear_vmxe(void)
 }
 #endif
 
+/*
+ * A VMA's flags: written directly up to 6.2, through vm_flags_clear()
+ * (which asserts the mmap lock) from 6.3 on, when vm_flags became const.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define xvmx_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
+#else
+#define xvmx_vm_flags_clear(vma, flags)	vm_flags_clear(vma, flags)
+#endif
+
 /* class_create() lost its module argument in 6.4. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
 #define xvmx_class_create(name)	class_create(THIS_MODULE, name)

@@ -19,6 +19,8 @@
 #include <linux/uaccess.h>
 #include <linux/capability.h>
 #include "xvmx_files.h"
+#include "xvmx_waitpage.h"
+#include "vmx_compat.h"
 #include "vmx_cmdq.h"
 #include "vmx_front.h"
 
@@ -171,6 +173,46 @@ static __poll_t dfs_poll(struct file *f, struct poll_table_struct *pt)
 	return xvmx_file_wait_ready(o) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
+/*
+ * `wait` maps read-only as one page: the exit line of a go that ran to
+ * its exit in the writer's context (xvmx_waitpage.h). The count of
+ * mappings follows the VMAs, forks and splits included.
+ */
+static void dfs_wait_vm_open(struct vm_area_struct *vma)
+{
+	xvmx_cmdq_wait_mapped(dfs_backend, 1);
+}
+
+static void dfs_wait_vm_close(struct vm_area_struct *vma)
+{
+	xvmx_cmdq_wait_mapped(dfs_backend, -1);
+}
+
+static const struct vm_operations_struct dfs_wait_vm_ops = {
+	.open = dfs_wait_vm_open,
+	.close = dfs_wait_vm_close,
+};
+
+static int dfs_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	int err;
+
+	if (dfs_o(f)->file != XF_WAIT)
+		return -ENODEV;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EACCES;
+	xvmx_vm_flags_clear(vma, VM_MAYWRITE);
+	err = vm_insert_page(vma, vma->vm_start,
+			     xvmx_cmdq_wait_page(dfs_backend));
+	if (err)
+		return err;
+	vma->vm_ops = &dfs_wait_vm_ops;
+	dfs_wait_vm_open(vma);
+	return 0;
+}
+
 static const struct file_operations dfs_fops = {
 	.owner = THIS_MODULE,
 	.open = dfs_open,
@@ -178,6 +220,7 @@ static const struct file_operations dfs_fops = {
 	.read = dfs_read,
 	.write = dfs_write,
 	.poll = dfs_poll,
+	.mmap = dfs_mmap,
 	.llseek = default_llseek,
 };
 

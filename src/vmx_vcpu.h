@@ -169,6 +169,12 @@ struct xvmx_vcpu {
 	u32 got;
 	wait_queue_head_t pollwq;
 	struct xvmx_cmdq cmdq;
+	/*
+	 * The page `wait` maps (xvmx_waitpage.h): written by the runner,
+	 * while wait_maps (mappings of it, atomic) is not 0.
+	 */
+	struct page *wait_page;
+	atomic_t wait_maps;
 	unsigned long requests;		/* XVMX_REQ_*, atomic bit ops */
 
 	/*

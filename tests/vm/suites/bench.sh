@@ -52,11 +52,17 @@ umount /mnt/huge 2>/dev/null
 cat /tmp/kvm.out /tmp/xvmx.out | awk '
 $1 == "bench-raw" { v[$2, $3] = $4 }
 function cell(x) { return x == "" ? "-" : sprintf("%.0f", x) }
+function line(label, k, x) {
+	printf "# bench: %-50s | %9s | %9s | %8s\n", label, cell(k), cell(x),
+		(k != "" && x != "" && k > 0) ? sprintf("%.2f", x / k) : "-"
+}
 function row(label, op, div,    k, x) {
 	k = v["kvm", op]; x = v["xvmx", op]
 	if (div) { if (k != "") k /= div; if (x != "") x /= div }
-	printf "# bench: %-50s | %9s | %9s | %8s\n", label, cell(k), cell(x),
-		(k != "" && x != "" && k > 0) ? sprintf("%.2f", x / k) : "-"
+	line(label, k, x)
+}
+function row2(label, kop, xop) {	# a KVM op against another xvmx op
+	line(label, v["kvm", kop], v["xvmx", xop])
 }
 function rate(label, op,    k, x) {
 	k = v["kvm", op]; x = v["xvmx", op]
@@ -81,6 +87,9 @@ END {
 	row("out: guest -> userspace -> guest (guest TSC)", "out")
 	row("out round trip seen by the VMM (host TSC)", "go_exit")
 	row("  the fastest one (host TSC)", "out_min")
+	row2("out, wait mapped: one write (guest TSC)", "out", "out_mapped")
+	row2("  seen by the VMM (host TSC)", "go_exit", "go_exit_mapped")
+	row2("  the fastest one (host TSC)", "out_min", "out_mapped_min")
 	row("cpuid (KVM: in kernel; xvmx: userspace)", "cpuid")
 	row("  the fastest one (host TSC)", "cpuid_min")
 	row("vmcall (KVM: in kernel; xvmx: userspace)", "vmcall")

@@ -27,23 +27,9 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "xvmxfile.h"
 
-static char root[256] = "/sys/kernel/debug/xvmx";
 static volatile uint32_t watched;
-
-static int xopen(const char *f, int flags)
-{
-	char p[300];
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", root, f);
-	fd = open(p, flags);
-	if (fd < 0) {
-		perror(p);
-		exit(1);
-	}
-	return fd;
-}
 
 static void ctl(int fd, const char *s)
 {

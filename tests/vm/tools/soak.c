@@ -28,12 +28,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "xvmxfile.h"
 
 #define PROBE		0x100c
 #define PROBE_END	0x1011
 #define LOOP		0x1000
 
-static char root[256] = "/sys/kernel/debug/xvmx";
 static atomic_int stopping;
 static atomic_int failed;
 static atomic_long last_exit;	/* monotonic seconds of the last exit */
@@ -55,20 +55,6 @@ static long now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
-}
-
-static int xopen(const char *f, int flags)
-{
-	char p[300];
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", root, f);
-	fd = open(p, flags);
-	if (fd < 0) {
-		perror(p);
-		exit(1);
-	}
-	return fd;
 }
 
 static void fail(const char *who, const char *what, int err)
