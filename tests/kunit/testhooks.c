@@ -21,44 +21,38 @@ XVMX_IMPORT_FOR_KUNIT();
 
 static struct dentry *dir;
 
-static ssize_t hold_write(struct file *f, const char __user *ubuf,
-			  size_t len, loff_t *ppos)
-{
-	unsigned int ms;
-	int err;
-
-	err = kstrtouint_from_user(ubuf, len, 0, &ms);
-	if (err)
-		return err;
-	if (ms > 60000)
-		return -EINVAL;
-	xvmx_test_hold_entries(ms);
-	return len;
-}
-
-static const struct file_operations hold_fops = {
-	.owner = THIS_MODULE,
-	.write = hold_write,
+/* The files that take a number of milliseconds: each hook's bound. */
+struct ms_hook {
+	const char *name;
+	unsigned int max;
+	void (*set)(unsigned int ms);
 };
 
-static ssize_t slice_write(struct file *f, const char __user *ubuf,
-			   size_t len, loff_t *ppos)
+static const struct ms_hook ms_hooks[] = {
+	{ "hold_entries_ms", 60000, xvmx_test_hold_entries },
+	{ "timer_slice_ms", 10000, xvmx_test_timer_slice },
+};
+
+static ssize_t ms_write(struct file *f, const char __user *ubuf,
+			size_t len, loff_t *ppos)
 {
+	const struct ms_hook *h = f->private_data;
 	unsigned int ms;
 	int err;
 
 	err = kstrtouint_from_user(ubuf, len, 0, &ms);
 	if (err)
 		return err;
-	if (ms > 10000)
+	if (ms > h->max)
 		return -EINVAL;
-	xvmx_test_timer_slice(ms);
+	h->set(ms);
 	return len;
 }
 
-static const struct file_operations slice_fops = {
+static const struct file_operations ms_fops = {
 	.owner = THIS_MODULE,
-	.write = slice_write,
+	.open = simple_open,
+	.write = ms_write,
 };
 
 static int exception_bitmap_get(void *data, u64 *val)
@@ -71,9 +65,12 @@ DEFINE_DEBUGFS_ATTRIBUTE(exception_bitmap_fops, exception_bitmap_get, NULL,
 
 static int __init testhooks_init(void)
 {
+	unsigned int i;
+
 	dir = debugfs_create_dir("xvmx_testhooks", NULL);
-	debugfs_create_file("hold_entries_ms", 0200, dir, NULL, &hold_fops);
-	debugfs_create_file("timer_slice_ms", 0200, dir, NULL, &slice_fops);
+	for (i = 0; i < ARRAY_SIZE(ms_hooks); i++)
+		debugfs_create_file(ms_hooks[i].name, 0200, dir,
+				    (void *)&ms_hooks[i], &ms_fops);
 	debugfs_create_file_unsafe("exception_bitmap", 0400, dir, NULL,
 				   &exception_bitmap_fops);
 	return 0;
