@@ -3,7 +3,10 @@
  * The xvmx file tree: ctl, regs, map, wait, status and stats under one
  * directory (-r DIR, default /sys/kernel/debug/xvmx, or a 9P mount of
  * /dev/xvmx). ctl, regs and wait stay open for the whole run; every
- * command is one write, as the files want.
+ * command is one write, as the files want. On debugfs wait is mapped
+ * too (include/xvmx_waitpage.h): a go whose run ends in the write's own
+ * context leaves the exit line in the page, so that exit's round trip
+ * is the one write; files_go() takes it from there.
  * The exit lines and the registers they carry are vcpu.c's.
  */
 #define _GNU_SOURCE
@@ -14,11 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+#include "xvmx_waitpage.h"
 #include "vmx.h"
 
 #define V9FS_MAGIC	0x01021997
+#define DEBUGFS_MAGIC	0x64626720
 
 static char root[4096];
 static int ctl_fd = -1, regs_fd = -1, wait_fd = -1;
@@ -27,6 +33,10 @@ static volatile int vcpu_owned;
 /* 9P: v9fs has no poll; a thread blocks in read and feeds a pipe. */
 static int wait_pipe[2] = { -1, -1 };
 static pthread_t wait_thread;
+
+/* debugfs: the mapped wait page, NULL where the tree has none (9P, -W) */
+static const volatile struct xvmx_wait_page *wait_page;
+unsigned long page_exits;
 
 static int open_file(const char *name, int flags)
 {
@@ -71,7 +81,24 @@ static int regs_read_all(char *buf, size_t size)
 	return n;
 }
 
-int files_open(const char *dir)
+/*
+ * Map wait, where the tree offers it (debugfs; a module without the page
+ * refuses with ENODEV): the exits just come through wait then.
+ */
+static void wait_page_map(void)
+{
+	void *p = mmap(NULL, XVMX_WAIT_PAGE_SIZE, PROT_READ, MAP_SHARED,
+		       wait_fd, 0);
+
+	if (p == MAP_FAILED) {
+		vlog("wait: not mapped (%s): every exit comes from a read",
+		     strerror(errno));
+		return;
+	}
+	wait_page = p;
+}
+
+int files_open(const char *dir, bool map_wait)
 {
 	struct statfs sf;
 	char buf[16384], *p;
@@ -112,6 +139,10 @@ int files_open(const char *dir)
 		if (pipe2(wait_pipe, O_CLOEXEC) ||
 		    pthread_create(&wait_thread, NULL, wait_reader, NULL))
 			return -errno;
+	} else if (map_wait && !fstatfs(wait_fd, &sf) &&
+		   sf.f_type == DEBUGFS_MAGIC) {
+		/* only debugfs's wait has the page: a FUSE tree's would read */
+		wait_page_map();
 	}
 	return 0;
 }
@@ -162,6 +193,37 @@ int files_ctl(const char *fmt, ...)
 	if (write(ctl_fd, buf, n) != n)
 		return -errno;
 	return 0;
+}
+
+/*
+ * go with @regs (name=value;... or ""): 0, or the length of the exit
+ * line the page carried in @line (the run ended in the write), or -errno.
+ * The write's own thread sees a stable page once the write returned; the
+ * seqcount check is for a module that would write it from elsewhere.
+ */
+int files_go(const char *regs, char *line, size_t size)
+{
+	unsigned int seq0 = wait_page ? wait_page->seq : 0, seq;
+	size_t len;
+	int err;
+
+	err = regs[0] ? files_ctl("go %s", regs) : files_ctl("go");
+	if (err || !wait_page)
+		return err;
+	do {
+		seq = wait_page->seq;
+		if (seq == seq0)
+			return 0;
+		__sync_synchronize();
+		len = wait_page->len;
+		if (len >= size || len >= sizeof(wait_page->line))
+			return -EPROTO;
+		memcpy(line, (const void *)wait_page->line, len);
+		line[len] = 0;
+		__sync_synchronize();
+	} while ((seq & 1) || wait_page->seq != seq);
+	page_exits++;
+	return len;
 }
 
 int files_map(const char *lines)

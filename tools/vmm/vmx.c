@@ -113,7 +113,7 @@ static void report(const char *why)
 	const char *stats = files_read("stats"), *p;
 	double secs = (now_ns() - t_start) / 1e9;
 
-	warnx_("%s; %.1f s", why, secs);
+	warnx_("%s; %.3f s", why, secs);
 	warnx_("exits by reason (stats):");
 	for (p = stats; *p;) {
 		size_t n = strcspn(p, "\n");
@@ -124,8 +124,9 @@ static void report(const char *why)
 		if (*p)
 			p++;
 	}
-	warnx_("exits seen %lu, interrupts posted %lu, acked %lu",
-	       exits_seen, irqs_posted, acks_seen);
+	warnx_("exits seen %lu (from the wait page %lu), interrupts posted "
+	       "%lu, acked %lu", exits_seen, page_exits, irqs_posted,
+	       acks_seen);
 	warnx_("regs reads %lu", regs_reads);
 }
 
@@ -447,13 +448,13 @@ static int run(u64 timeout_ns)
 			prof_go();
 		irq_sync(st == ST_RUNNING);
 		if (st == ST_READY) {
-			const char *go = vcpu_golist();
-
-			err = go[0] ? files_ctl("go %s", go) : files_ctl("go");
-			if (err)
+			err = files_go(vcpu_golist(), line, sizeof(line));
+			if (err < 0)
 				vcpu_failed("go", err);
 			st = ST_RUNNING;
 			posted_at_go = posted >= 0;
+			if (err > 0)
+				goto take;	/* the run ended in the write */
 		}
 		if (prof_period && st != ST_READY && !prof_stopped &&
 		    now >= prof_next) {
@@ -502,6 +503,7 @@ static int run(u64 timeout_ns)
 			continue;
 		if (err < 0)
 			vcpu_failed("wait", err);
+take:
 		if (verbose > 1)
 			fprintf(stderr, "vmx: wait +%.6f: %s",
 				(now_ns() - t_start) / 1e9, line);
@@ -555,7 +557,7 @@ static int run(u64 timeout_ns)
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: vmx [-6Av] [-r dir] [-M size] [-i initrd]... "
+		"usage: vmx [-6AvW] [-r dir] [-M size] [-i initrd]... "
 		"[-c cmdline] [-T secs] [-P hz]\n"
 		"           kernel [cmdline words...]\n"
 		"  kernel   a bzImage, a PVH ELF (vmlinux) or a multiboot "
@@ -570,6 +572,7 @@ static void usage(int status)
 		"  -T secs  give up after secs seconds\n"
 		"  -P hz    sample the guest's pc hz times a second; print "
 		"the profile\n"
+		"  -W       read every exit from wait (do not map its page)\n"
 		"  -v       exit counts at the end; -vv every exit\n");
 	exit(status);
 }
@@ -628,6 +631,7 @@ int main(int argc, char **argv)
 	const char *root = "/sys/kernel/debug/xvmx";
 	static char cmdline[CMDLINE_MAX];
 	u64 memsize = 128 * MiB, timeout = 0;
+	bool map_wait = true;
 	struct bootinfo bi;
 	char err[512], maplines[512];
 	int c, i, status;
@@ -635,7 +639,7 @@ int main(int argc, char **argv)
 
 	t_start = now_ns();
 	opterr = 0;
-	while ((c = getopt(argc, argv, "+6AvhM:i:c:r:T:P:")) != -1) {
+	while ((c = getopt(argc, argv, "+6AvWhM:i:c:r:T:P:")) != -1) {
 		switch (c) {
 		case '6':
 			o.long_entry = true;
@@ -645,6 +649,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			verbose++;
+			break;
+		case 'W':
+			map_wait = false;
 			break;
 		case 'M':
 			memsize = parse_size(optarg);
@@ -716,7 +723,7 @@ int main(int argc, char **argv)
 	     (unsigned long long)bi.initrd_addr,
 	     (unsigned long long)bi.initrd_size);
 
-	c = files_open(root);
+	c = files_open(root, map_wait);
 	vcpu_up = !c;
 	if (c)
 		fatal("%s: %s (is xvmx loaded, are you root, is a vCPU "

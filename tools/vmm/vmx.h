@@ -70,10 +70,14 @@ struct exitline {
 /* Parse one wait line (not "*ack"); -1 if malformed. */
 int exitline_parse(const char *line, struct exitline *e);
 
-int files_open(const char *root);
+/* @map_wait: map wait where the tree offers it (not with -W) */
+int files_open(const char *root, bool map_wait);
 void files_close(void);
 /* -errno */
 int files_ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* go (with @regs, name=value;...): >0 the exit line from the wait page */
+int files_go(const char *regs, char *line, size_t size);
+extern unsigned long page_exits;
 int files_map(const char *lines);
 int files_regs_write(const char *lines);
 int files_wait_fd(void);

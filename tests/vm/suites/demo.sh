@@ -61,7 +61,7 @@ inst && /^vmx:   [^ ]+ [0-9]+$/ {
 	next
 }
 { inst = 0 }
-/^vmx: exits seen/ { sub(/^vmx: exits seen [0-9]+, /, ""); irqs = $0 }
+/^vmx: exits seen/ { sub(/^vmx: exits seen [0-9]+ \(/, ""); sub(/\),/, ";"); irqs = $0 }
 /^vmx: regs reads/ { regs = $4 }
 END {
 	printf "what happened: %s after %s s of the emulator'"'"'s clock\n", why, secs
