@@ -101,7 +101,8 @@ struct xvmx_regset {
 /*
  * Parse a regs write. Records end with @rs ('\n' for the regs file, ';' for
  * `go`), every record must be terminated; fields are separated by any
- * character of @fs (" \t" for regs, "=" for go). Empty records are skipped.
+ * character of @fs (" \t" for regs, "=" for go; separators are those of
+ * the text layer's class table: " \t=;\n"). Empty records are skipped.
  * Errors: bad field count, unknown register, read-only register, value not a
  * complete C-syntax number or too wide for the register, unterminated
  * record, more than XVMX_REGSET_MAX records.

@@ -128,34 +128,49 @@ struct tok {
 	size_t len;
 };
 
-/* fs is one or two separators: the callers' " \t", "=" and "\n". */
-static bool is_sep(char c, char a, char b)
+/*
+ * The separators of the formats, as classes of one table: one load and
+ * one test a character, where comparing with each separator took a `go`
+ * a dozen instructions a character (a `go` pays for each of its
+ * characters on every exit's round trip).
+ */
+#define C_SPACE	0x01		/* ' ', '\t': between words and fields */
+#define C_EQ	0x02		/* '=': name=value in a go list */
+#define C_SEMI	0x04		/* ';': ends a go list's record */
+#define C_NL	0x08		/* '\n': ends a line */
+
+static const u8 char_class[256] = {
+	[' '] = C_SPACE, ['\t'] = C_SPACE, ['='] = C_EQ, [';'] = C_SEMI,
+	['\n'] = C_NL,
+};
+
+static unsigned int cclass(char c)
 {
-	return c == a || c == b;
+	return char_class[(unsigned char)c];
 }
 
 /*
  * Split buf[0..len) into at most max fields separated by runs of characters
- * of fs (Plan 9 getfields with multiflag / tokenize: leading, trailing and
- * repeated separators make no empty fields). Returns the number of fields
- * found, up to max + 1, so callers can tell "too many" without storing it.
+ * of the classes @fs (Plan 9 getfields with multiflag / tokenize: leading,
+ * trailing and repeated separators make no empty fields). Returns the
+ * number of fields found, up to max + 1, so callers can tell "too many"
+ * without storing it.
  */
-static unsigned int split(const char *buf, size_t len, const char *fs,
+static unsigned int split(const char *buf, size_t len, unsigned int fs,
 			  struct tok *f, unsigned int max)
 {
-	char a = fs[0], b = fs[1] ? fs[1] : fs[0];
 	unsigned int n = 0;
 	size_t i = 0, start;
 
 	for (;;) {
-		while (i < len && is_sep(buf[i], a, b))
+		while (i < len && (cclass(buf[i]) & fs))
 			i++;
 		if (i == len)
 			return n;
 		if (n == max)
 			return n + 1;
 		start = i;
-		while (i < len && !is_sep(buf[i], a, b))
+		while (i < len && !(cclass(buf[i]) & fs))
 			i++;
 		f[n].p = buf + start;
 		f[n].len = i - start;
@@ -182,29 +197,32 @@ static bool tok_is(const struct tok *t, const char *s)
 
 /* ---------------------------------------------------------------- number */
 
-static int digit_value(char c)
+/* Each byte's digit value plus one; 0: no digit of any base here. */
+static const u8 digit_plus1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* A table lookup, not three range checks: each digit of every number. */
+static unsigned int digit_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
+	return digit_plus1[(unsigned char)c] - 1U;	/* UINT_MAX: none */
 }
 
 static int parse_base(const char *buf, size_t len, unsigned int base,
 		      u64 *val)
 {
+	unsigned int d;
 	u64 v = 0;
 	size_t i;
-	int d;
 
 	if (len == 0)
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
 		d = digit_value(buf[i]);
-		if (d >= (int)base)
+		if (d >= base)
 			return -EINVAL;
 		/* overflow past 64 bits (no division a digit) */
 		if (__builtin_mul_overflow(v, (u64)base, &v) ||
@@ -391,14 +409,27 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_regs);
 const unsigned int xvmx_nregs = ARRAY_SIZE(xvmx_regs);
 XVMX_EXPORT_FOR_KUNIT(xvmx_nregs);
 
+/*
+ * Length and first byte before the rest, compared in line: a memcmp()
+ * call per candidate was most of a `go` register's lookup.
+ */
 int xvmx_reg_lookup(const char *name, size_t len)
 {
 	unsigned int i;
+	size_t k;
 
-	for (i = 0; i < ARRAY_SIZE(xvmx_regs); i++)
-		if (xvmx_regs[i].namelen == len &&
-		    !memcmp(xvmx_regs[i].name, name, len))
+	if (!len || len >= XVMX_REG_NAME_SZ)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(xvmx_regs); i++) {
+		const char *r = xvmx_regs[i].name;
+
+		if (xvmx_regs[i].namelen != len || r[0] != name[0])
+			continue;
+		for (k = 1; k < len && r[k] == name[k]; k++)
+			;
+		if (k == len)
 			return i;
+	}
 	return -1;
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_reg_lookup);
@@ -446,7 +477,9 @@ static bool fits(u64 val, unsigned int size)
 int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
 		    struct xvmx_regset *out, const char **err)
 {
-	char a = fs[0], b = fs[1] ? fs[1] : fs[0];
+	/* one class each: the callers' '\n' or ';', " \t" or "=" */
+	unsigned int fsm = cclass(fs[0]) | cclass(fs[1] ? fs[1] : fs[0]);
+	unsigned int stop = fsm | cclass(rs);
 	struct tok f[2];
 	size_t pos = 0, end;
 	unsigned int nf;
@@ -465,14 +498,12 @@ int xvmx_parse_regs(const char *buf, size_t len, char rs, const char *fs,
 		for (;;) {
 			size_t start;
 
-			while (end < len && buf[end] != rs &&
-			       is_sep(buf[end], a, b))
+			while (end < len && (cclass(buf[end]) & fsm))
 				end++;
 			if (end == len || buf[end] == rs)
 				break;
 			start = end;
-			while (end < len && buf[end] != rs &&
-			       !is_sep(buf[end], a, b))
+			while (end < len && !(cclass(buf[end]) & stop))
 				end++;
 			if (nf < ARRAY_SIZE(f)) {
 				f[nf].p = buf + start;
@@ -618,7 +649,7 @@ int xvmx_parse_map_line(const char *buf, size_t len,
 	unsigned int nf;
 
 	memset(out, 0, sizeof(*out));
-	nf = split(buf, len, " \t", f, ARRAY_SIZE(f));
+	nf = split(buf, len, C_SPACE, f, ARRAY_SIZE(f));
 	if (nf != 4 && nf != 6) {
 		*err = "number of fields wrong";
 		return -EINVAL;
@@ -1107,7 +1138,7 @@ int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		*err = "one command per write";
 		return -EINVAL;
 	}
-	nw = split(buf, len, " \t", w, ARRAY_SIZE(w));
+	nw = split(buf, len, C_SPACE, w, ARRAY_SIZE(w));
 	if (nw == 0) {
 		*err = "empty command";
 		return -EINVAL;
