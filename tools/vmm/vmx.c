@@ -113,7 +113,7 @@ static void report(const char *why)
 	const char *stats = files_read("stats"), *p;
 	double secs = (now_ns() - t_start) / 1e9;
 
-	warnx_("%s; %.3f s", why, secs);
+	warnx_("%s; %.6f s", why, secs);
 	warnx_("exits by reason (stats):");
 	for (p = stats; *p;) {
 		size_t n = strcspn(p, "\n");
