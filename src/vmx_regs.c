@@ -256,13 +256,25 @@ int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 	u64 rip = vmcs_readl(v, GUEST_RIP);
 	unsigned int i;
 	int err;
+	bool paging = false;
 
 	err = regs_validate(rs);
 	if (err)
 		return err;
-	for (i = 0; i < rs->n; i++)
-		reg_set(v, &xvmx_regs[rs->v[i].idx], rs->v[i].val);
-	fix_long_mode(v);
+	for (i = 0; i < rs->n; i++) {
+		const struct xvmx_reg *r = &xvmx_regs[rs->v[i].idx];
+
+		reg_set(v, r, rs->v[i].val);
+		paging |= r->kind == XREG_SPECIAL &&
+			  (r->field == XSPEC_EFER || r->field == XSPEC_CR0REAL);
+	}
+	/*
+	 * Only EFER and CR0 move LMA; a VM exit stores LMA in the entry
+	 * control (SDM 28.2), so a set without them (a go's pc and GPRs)
+	 * leaves the two in agreement.
+	 */
+	if (paging)
+		fix_long_mode(v);
 	fix_interrupt_shadow(v, rip);
 	return xvmx_check_vmcs(v) ? 0 : -EIO;
 }
