@@ -96,6 +96,7 @@ test: deps
 BENCH_LOG ?= $(or $(TMPDIR),/tmp)/xvmx-bench.log
 bench: guests tools
 	@rc=0; tests/vm/run --kernel debian --suites bench --ips 3500000000 \
+		--guests minimal \
 		--append nolapic_timer --megs 1024 --timeout 3600 \
 		--suite-timeout 3000 --log $(BENCH_LOG) || rc=$$?; \
 	[ -f $(BENCH_LOG) ] && sed -n 's/^# bench: //p' $(BENCH_LOG); \

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE		/* memfd_create, fallocate */
 #include "benchlib.h"
+#include <stdbool.h>
 #include <sys/mman.h>
 #include "xvmx_waitpage.h"
 
@@ -51,16 +52,17 @@ static void xwrite(int fd, const char *s)
 		die("write '%.*s':", (int)strcspn(s, "\n"), s);
 }
 
-static void __attribute__((format(printf, 2, 3)))
-xprintf(int fd, const char *fmt, ...)
+/* a formatted command, in a static buffer */
+static const char *__attribute__((format(printf, 1, 2)))
+xfmt(const char *fmt, ...)
 {
-	char buf[256];
+	static char buf[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	xwrite(fd, buf);
+	return buf;
 }
 
 /* One line of wait: the file hands out one whole line per read. */
@@ -155,83 +157,88 @@ static int huge_segment(size_t size)
 	return fd;
 }
 
-/* guest out -> wait returns -> go -> the next guest instruction */
-static void bench_out(unsigned long n)
-{
-	unsigned long i;
-	uint64_t t, t0, t1;
-
-	load("tsc_roundtrip");
-	t = rdtsc();
-	xprintf(ctlfd, "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
-	xwait();
-	t0 = rdtsc();
-	for (i = 0; i < n; i++) {
-		expect("io 0x800040 pc 0x1011 ", "tsc_roundtrip");
-		xwrite(ctlfd, "go pc=0x1013;\n");
-		xwait();
-		t1 = rdtsc();
-		delta[i] = t1 - t0;
-		t0 = t1;
-	}
-	t = rdtsc() - t;
-	expect("io 0x810043 pc 0x1022 ", "tsc_roundtrip");
-	raw("out", field(line, "ax"), "cycles", n);
-	raw("go_exit", (double)t / n, "cycles", n);
-	dist("out", delta, n);
-}
-
 /*
- * The same with `wait` mapped (include/xvmx_waitpage.h): the go write
- * returns with the exit line in the page, so a round trip is one system
- * call; a go whose run did not end in the writer's context leaves the
- * page as it was, and the line comes from wait.
+ * `wait` mapped (include/xvmx_waitpage.h): the go write returns with the
+ * exit line in the page, so a round trip is one system call; a go whose
+ * run did not end in the writer's context leaves the page as it was, and
+ * the line comes from wait (counted in *fallback).
  */
-static void bench_out_mapped(unsigned long n)
-{
-	const volatile struct xvmx_wait_page *wp;
-	unsigned long i, fallback = 0;
-	uint64_t t, t0, t1;
-	unsigned int seq;
+static const volatile struct xvmx_wait_page *wp;
+static unsigned int wp_seq;
 
+static void map_wait(void)
+{
 	wp = mmap(NULL, XVMX_WAIT_PAGE_SIZE, PROT_READ, MAP_SHARED, waitfd, 0);
 	if (wp == MAP_FAILED)
 		die("mmap wait:");
+	wp_seq = wp->seq;
+}
+
+static void unmap_wait(void)
+{
+	munmap((void *)wp, XVMX_WAIT_PAGE_SIZE);
+	wp = NULL;
+}
+
+/* go (@cmd), then this exit's line in `line`, from the page or wait */
+static void xgo(const char *cmd, unsigned long *fallback)
+{
+	xwrite(ctlfd, cmd);
+	if (!wp) {
+		xwait();
+	} else if (wp->seq != wp_seq) {
+		/* one writer, whose write has returned: stable */
+		wp_seq = wp->seq;
+		memcpy(line, (const char *)wp->line, wp->len);
+		line[wp->len] = 0;
+	} else {
+		xwait();
+		(*fallback)++;
+	}
+}
+
+static void report_fallback(const char *op, unsigned long fallback,
+			    unsigned long n)
+{
+	if (wp)
+		info("%s, wait mapped: %lu of %lu lines came from wait", op,
+		     fallback, n + 1);
+}
+
+/* guest out -> the exit line -> go -> the next guest instruction */
+static void bench_out(const char *op, bool mapped, unsigned long n)
+{
+	unsigned long i, fallback = 0;
+	uint64_t t, t0, t1;
+	char name[40];
+
 	load("tsc_roundtrip");
+	if (mapped)
+		map_wait();
 	t = rdtsc();
-	seq = wp->seq;
-	xprintf(ctlfd, "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
+	xgo(xfmt("go cx=%#lx;pc=0x1000;sp=0x8000;\n", n), &fallback);
 	t0 = rdtsc();
-	for (i = 0; i <= n; i++) {
-		if (wp->seq != seq) {
-			/* one writer, whose write has returned: stable */
-			seq = wp->seq;
-			memcpy(line, (const char *)wp->line, wp->len);
-			line[wp->len] = 0;
-		} else {
-			xwait();
-			fallback++;
-		}
-		if (i == n)
-			break;
+	for (i = 0; i < n; i++) {
 		expect("io 0x800040 pc 0x1011 ", "tsc_roundtrip");
-		xwrite(ctlfd, "go pc=0x1013;\n");
+		xgo("go pc=0x1013;\n", &fallback);
 		t1 = rdtsc();
 		delta[i] = t1 - t0;
 		t0 = t1;
 	}
 	t = rdtsc() - t;
 	expect("io 0x810043 pc 0x1022 ", "tsc_roundtrip");
-	munmap((void *)wp, XVMX_WAIT_PAGE_SIZE);
-	info("out, wait mapped: %lu of %lu lines came from wait", fallback,
-	     n + 1);
-	raw("out_mapped", field(line, "ax"), "cycles", n);
-	raw("go_exit_mapped", (double)t / n, "cycles", n);
-	dist("out_mapped", delta, n);
+	report_fallback(op, fallback, n);
+	if (mapped)
+		unmap_wait();
+	raw(op, field(line, "ax"), "cycles", n);
+	snprintf(name, sizeof(name), "go_exit%s", op + 3);
+	raw(name, (double)t / n, "cycles", n);
+	dist(op, delta, n);
 }
 
-/* cpuid and vmcall: both exits come to this VMM on wait */
-static void bench_insn(const char *op, unsigned int which, unsigned long n)
+/* cpuid and vmcall: both exits come to this VMM, as wait lines */
+static void bench_insn(const char *op, unsigned int which, bool mapped,
+		       unsigned long n)
 {
 	static const char *const exit[] = {
 		".cpuid 0x0 pc 0x1020 ", ".vmcall 0x0 pc 0x102f ",
@@ -240,22 +247,26 @@ static void bench_insn(const char *op, unsigned int which, unsigned long n)
 		"go pc=0x1022;ax=0x0;bx=0x0;cx=0x0;dx=0x0;\n",
 		"go pc=0x1032;ax=0x0;\n",
 	};
-	unsigned long i;
+	unsigned long i, fallback = 0;
 	uint64_t t0, t1;
 
 	load("tsc_insn");
-	xprintf(ctlfd, "go bx=%#x;cx=%#lx;pc=0x1000;sp=0x8000;\n", which, n);
-	xwait();
+	if (mapped)
+		map_wait();
+	xgo(xfmt("go bx=%#x;cx=%#lx;pc=0x1000;sp=0x8000;\n", which, n),
+	    &fallback);
 	t0 = rdtsc();
 	for (i = 0; i < n; i++) {
 		expect(exit[which], "tsc_insn");
-		xwrite(ctlfd, answer[which]);
-		xwait();
+		xgo(answer[which], &fallback);
 		t1 = rdtsc();
 		delta[i] = t1 - t0;
 		t0 = t1;
 	}
 	expect("io 0x810043 pc 0x1045 ", "tsc_insn");
+	report_fallback(op, fallback, n);
+	if (mapped)
+		unmap_wait();
 	raw(op, field(line, "ax"), "cycles", n);
 	dist(op, delta, n);
 }
@@ -305,8 +316,8 @@ static void bench_gaps(unsigned long span, unsigned int flags, int report)
 		die("vm0:");
 	stats(before, names, 3);
 	intr = intr_total();
-	xprintf(ctlfd, "go cx=%#lx;flags=%#x;pc=0x1000;sp=0x8000;\n", span,
-		flags);
+	xwrite(ctlfd, xfmt("go cx=%#lx;flags=%#x;pc=0x1000;sp=0x8000;\n",
+			   span, flags));
 	xwait();
 	intr = intr_total() - intr;
 	expect("io 0x810043 pc 0x1047 ", "tsc_gaps");
@@ -383,18 +394,18 @@ static void bench_map(const char *seg, const char *sfx, unsigned long gpa,
 	for (i = 0; i < reps; i++) {
 		memsnap(&m0);
 		t = rdtsc();
-		xprintf(mapfd, "rwx wb %#lx %#lx %s 0x0\n", gpa, gpa + size,
-			seg);
+		xwrite(mapfd, xfmt("rwx wb %#lx %#lx %s 0x0\n", gpa,
+				   gpa + size, seg));
 		tmap += rdtsc() - t;
 		memsnap(&m1);
-		xprintf(ctlfd, "go cx=%#lx;si=%#lx;pc=0x1000;sp=0x8000;\n",
-			pages, gpa);
+		xwrite(ctlfd, xfmt("go cx=%#lx;si=%#lx;pc=0x1000;sp=0x8000;\n",
+				   pages, gpa));
 		xwait();
 		expect("io 0x810043 pc 0x1025 ", "touch");
 		ttouch += field(line, "ax");
 		memsnap(&m2);
 		t = rdtsc();
-		xprintf(mapfd, "--- wb %#lx %#lx\n", gpa, gpa + size);
+		xwrite(mapfd, xfmt("--- wb %#lx %#lx\n", gpa, gpa + size));
 		tunmap += rdtsc() - t;
 		memsnap(&m3);
 		if (i == 0 && mib >= 16 && !*sfx) {
@@ -465,10 +476,12 @@ int main(int argc, char **argv)
 	xwrite(mapfd, "rwx wb 0x0 0x200000 vm0 0x0\n");
 
 	bench_syscall(n);
-	bench_out(n);
-	bench_out_mapped(n);
-	bench_insn("cpuid", 0, n);
-	bench_insn("vmcall", 1, n);
+	bench_out("out", false, n);
+	bench_out("out_mapped", true, n);
+	bench_insn("cpuid", 0, false, n);
+	bench_insn("cpuid_mapped", 0, true, n);
+	bench_insn("vmcall", 1, false, n);
+	bench_insn("vmcall_mapped", 1, true, n);
 	bench_gaps(span / 10, 2, 0);
 	bench_gaps(span, 0x202, 1);
 	bench_regs(n);
