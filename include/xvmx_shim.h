@@ -74,6 +74,15 @@ typedef unsigned long long u64;
 #define BIT_ULL(n)	(1ULL << (n))
 #endif
 
+/* the kernel's <linux/compiler_attributes.h>: see its use in the text layer */
+#ifndef __uninitialized
+#if defined(__has_attribute) && __has_attribute(__uninitialized__)
+#define __uninitialized	__attribute__((__uninitialized__))
+#else
+#define __uninitialized
+#endif
+#endif
+
 #define XVMX_EXPORT_FOR_KUNIT(sym)
 
 struct xvmx_mutex {

@@ -977,7 +977,12 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 {
 	unsigned int basic = EXIT_REASON_BASIC(e->reason);
 	bool intvalid = e->intinfo & INTR_INFO_VALID;
-	char line[EXIT_LINE_MAX], *p = line;
+	/*
+	 * Written before it is read; a kernel built with INIT_STACK_ALL_ZERO
+	 * (Debian's) would clear all of it at every exit: ~70 REP STOSQ
+	 * iterations, which Bochs counts as instructions.
+	 */
+	char line[EXIT_LINE_MAX] __uninitialized, *p = line;
 	const char *name;
 	size_t n;
 
@@ -1168,7 +1173,7 @@ static int parse_go_fast(const char *buf, size_t len, struct xvmx_ctl *out)
 int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		   const char **err)
 {
-	struct tok w[CTL_WORDS_MAX];
+	struct tok w[CTL_WORDS_MAX] __uninitialized;	/* split() fills what is read */
 	unsigned int nw, nargs, c;
 	int ci;
 

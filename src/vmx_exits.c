@@ -38,7 +38,7 @@ static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
 	struct xvmx_exit *e = &v->exit;
 	u16 basic = EXIT_REASON_BASIC(reason);
 
-	memset(e, 0, sizeof(*e));
+	/* every field set: no memset of the whole (a REP STOS at each exit) */
 	e->reason = reason;
 	e->qual = vmcs_readl(v, EXIT_QUALIFICATION);
 	e->pc = vmcs_readl(v, GUEST_RIP);
@@ -46,8 +46,10 @@ static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
 	e->ilen = vmcs_read32(v, VM_EXIT_INSTRUCTION_LEN);
 	e->iinfo = vmcs_read32(v, VMX_INSTRUCTION_INFO);
 	e->intinfo = vmcs_read32(v, VM_EXIT_INTR_INFO);
-	if (e->intinfo & INTR_INFO_HAS_ERROR_CODE)
-		e->intcode = vmcs_read32(v, VM_EXIT_INTR_ERROR_CODE);
+	e->intcode = (e->intinfo & INTR_INFO_HAS_ERROR_CODE) ?
+		     vmcs_read32(v, VM_EXIT_INTR_ERROR_CODE) : 0;
+	e->pa = 0;
+	e->va = 0;
 	if (basic == EXIT_REASON_EPT_VIOLATION ||
 	    basic == EXIT_REASON_EPT_MISCONFIG) {
 		e->pa = vmcs_read64(v, GUEST_PHYSICAL_ADDRESS);

@@ -99,7 +99,8 @@ static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 {
 	struct xvmx_open *o = dfs_o(f);
 	struct dfs_sink sink = { ubuf };
-	char small[DFS_SMALL];
+	/* not zeroed (INIT_STACK_ALL_ZERO): the bytes copied in are the ones used */
+	char small[DFS_SMALL] __uninitialized;
 	ssize_t ret;
 	char *kbuf;
 
@@ -136,7 +137,8 @@ static ssize_t dfs_write(struct file *f, const char __user *ubuf, size_t len,
 			 loff_t *ppos)
 {
 	struct xvmx_open *o = dfs_o(f);
-	char small[DFS_SMALL];
+	/* not zeroed (INIT_STACK_ALL_ZERO): the bytes copied in are the ones used */
+	char small[DFS_SMALL] __uninitialized;
 	ssize_t ret;
 	char *kbuf;
 
