@@ -233,14 +233,34 @@ static int parse_base(const char *buf, size_t len, unsigned int base,
 	return 0;
 }
 
+/* 1 to 16 hex digits, which cannot overflow: no check a digit */
+static int parse_hex16(const char *buf, size_t len, u64 *val)
+{
+	unsigned int d;
+	u64 v = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		d = digit_value(buf[i]);
+		if (d >= 16)
+			return -EINVAL;
+		v = v << 4 | d;
+	}
+	*val = v;
+	return 0;
+}
+
 int xvmx_parse_u64(const char *buf, size_t len, u64 *val)
 {
 	if (len == 0)
 		return -EINVAL;
 	if (buf[0] != '0' || len == 1)
 		return parse_base(buf, len, 10, val);
-	if (buf[1] == 'x' || buf[1] == 'X')
+	if (buf[1] == 'x' || buf[1] == 'X') {
+		if (len > 2 && len - 2 <= 16)
+			return parse_hex16(buf + 2, len - 2, val);
 		return parse_base(buf + 2, len - 2, 16, val);
+	}
 	return parse_base(buf + 1, len - 1, 8, val);
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_parse_u64);
@@ -982,7 +1002,9 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 	 * (Debian's) would clear all of it at every exit: ~70 REP STOSQ
 	 * iterations, which Bochs counts as instructions.
 	 */
-	char line[EXIT_LINE_MAX] __uninitialized, *p = line;
+	char line[EXIT_LINE_MAX] __uninitialized;
+	/* a buffer that holds the longest line (the wait page) gets it whole */
+	char *start = size > EXIT_LINE_MAX ? buf : line, *p = start;
 	const char *name;
 	size_t n;
 
@@ -1030,8 +1052,10 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 	p = print_exit_regs(p, e, basic);
 	*p++ = '\n';
 	/* snprintf semantics: the whole length, what fits, terminated */
-	n = p - line;
-	if (size) {
+	n = p - start;
+	if (start == buf) {
+		buf[n] = '\0';
+	} else if (size) {
 		size_t k = n < size - 1 ? n : size - 1;
 
 		memcpy(buf, line, k);
