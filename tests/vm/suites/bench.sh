@@ -69,7 +69,7 @@ vmxboot() { # vmxboot NAME VMX-ARGS...
 	/^vmx: exits seen/ { pg = $9; sub(/\).*/, "", pg) }
 	END {
 		printf "bench-raw xvmx linux_%s %.0f cycles 1\n", name, secs * 3.5e9
-		printf "bench-info xvmx linux_%s: vmx exit %s, %.2f s, %d exits to vmx (%s from the wait page), %d in the kernel\n",
+		printf "bench-info xvmx linux_%s: vmx exit %s, %.6f s, %d exits to vmx (%s from the wait page), %d in the kernel\n",
 			name, rc, secs, user, pg, kern
 	}' /tmp/boot.err >>/tmp/xvmx.out
 	grep -q "hello from the guest" /tmp/boot.out
