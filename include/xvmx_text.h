@@ -298,6 +298,12 @@ int xvmx_ctl_lookup(const char *name, size_t len);
  */
 int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		   const char **err);
+/*
+ * The same without the one-pass path for a plain `go`: the reference the
+ * fuzzer and the unit tests hold that path to (same result, same error).
+ */
+int xvmx_parse_ctl_general(const char *buf, size_t len, struct xvmx_ctl *out,
+			   const char **err);
 
 /* ----------------------------------------------------------------- names */
 
