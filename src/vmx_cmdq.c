@@ -699,8 +699,16 @@ static const struct xvmx_opener *be_opener(const struct xvmx_backend *be)
 static int be_cmd(const struct xvmx_backend *be, xvmx_cmd_fn fn, void *arg,
 		  size_t len, loff_t off)
 {
-	struct xvmx_cmd c = { .len = len, .off = off };
+	/*
+	 * Not zeroed whole (a REP STOS on every exit's round trip with
+	 * INIT_STACK_ALL_ZERO): xvmx_cmd_submit() and cmd_enqueue() set the
+	 * rest before it is read.
+	 */
+	struct xvmx_cmd c __uninitialized;
 
+	c.cstate = XCMD_NEW;
+	c.len = len;
+	c.off = off;
 	return xvmx_cmd_submit(be_vcpu(be), &c, fn, arg);
 }
 

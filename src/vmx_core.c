@@ -1429,7 +1429,7 @@ static void xvmx_host_events(struct xvmx_vcpu *v, u32 reason)
  */
 void xvmx_run(struct xvmx_vcpu *v)
 {
-	struct xvmx_host_save hs;
+	struct xvmx_host_save hs __uninitialized;	/* host_save() fills it */
 	u32 reason;
 	int ret;
 	u64 cr;
