@@ -1269,17 +1269,18 @@ static int parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 	unsigned int nw, nargs, c;
 	int ci;
 
+	out->has_ev = false;
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	/* a plain go: cmd and go, all that a go's handler reads */
+	if (fast && !parse_go_fast(buf, len, out))
+		return 0;
 	/*
 	 * All but go's register values (go.n counts them; each other union
 	 * member is filled whole by its parser): a regset is 2 KiB, and
 	 * clearing it at every `go` was a tenth of an exit round trip.
 	 */
 	memset(out, 0, offsetof(struct xvmx_ctl, go.v));
-	out->has_ev = false;
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	if (fast && !parse_go_fast(buf, len, out))
-		return 0;
 	if (memchr(buf, '\n', len)) {
 		*err = "one command per write";
 		return -EINVAL;
