@@ -4,7 +4,8 @@
 # mkguest.sh [-k KERNELS] [OUTDIR]: what vmx boots inside the rig (the
 # linuxguest suite, the demo), in OUTDIR (default tests/vmm/build), for
 # tests/vm/mkinitramfs.sh --vmm to put in /vmm. KERNELS is a comma list
-# of the guest kernels to include (default minimal,debian):
+# of the guest kernels to include (default minimal,debian; "vmx" for none,
+# only what is always there):
 #   minimal: vmlinux       the rig's minimal kernel (build.sh minimal,
 #                          cached), packed without its zero pages
 #                          (tests/vm/pvhboot/vmlinux-pack.py): booted
@@ -40,8 +41,8 @@ if [[ ${1:-} == -k ]]; then
 	shift 2
 fi
 for k in ${kernels//,/ }; do
-	[[ $k == minimal || $k == debian ]] ||
-		die "unknown guest kernel '$k' (minimal, debian)"
+	[[ $k == minimal || $k == debian || $k == vmx ]] ||
+		die "unknown guest kernel '$k' (minimal, debian, or vmx for none)"
 done
 out=${1:-$here/build}
 mkdir -p "$out"
