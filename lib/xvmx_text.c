@@ -1193,15 +1193,6 @@ static int parse_step(const struct tok *w, unsigned int nargs,
 }
 
 /*
- * `go` with at most one register list and nothing odd about it, the
- * command of every exit's round trip: one pass over the line, where the
- * general path below scans the list three times (for a newline, to cut
- * words, to parse it). Anything else (another command, a second word, a
- * newline, a list that does not parse) is -EAGAIN: the general path
- * parses the line again and gives its answer and its error, so the two
- * agree on every input.
- */
-/*
  * A go list of plain records only, NAME=NUMBER; each, taken in one pass
  * a record; -EAGAIN for anything else (empty records, blanks, a field
  * in two, an unknown or read-only name, a value that does not parse or
@@ -1240,6 +1231,15 @@ static int parse_golist_fast(const char *buf, size_t len,
 	return 0;
 }
 
+/*
+ * `go` with at most one register list and nothing odd about it, the
+ * command of every exit's round trip: one pass over the line, where the
+ * general path below scans the list three times (for a newline, to cut
+ * words, to parse it). Anything else (another command, a second word, a
+ * newline, a list that does not parse) is -EAGAIN: the general path
+ * parses the line again and gives its answer and its error, so the two
+ * agree on every input.
+ */
 static int parse_go_fast(const char *buf, size_t len, struct xvmx_ctl *out)
 {
 	size_t i = 0, end = len;

@@ -96,6 +96,12 @@ t_skip() { # t_skip DESC REASON
 	echo "ok $T_N - $1 # SKIP $2"
 }
 
+# vmx_page_exits FILE: "N M" from vmx -v's report in FILE, N exits seen,
+# M of them from the mapped wait page (tools/vmm/files.c)
+vmx_page_exits() {
+	sed -n 's/^vmx: exits seen \([0-9]*\) (from the wait page \([0-9]*\)).*/\1 \2/p' "$1"
+}
+
 # vmm_guest_cmdline: the command line vmx gives its Linux guests (the
 # suites linuxguest and demo): tests/vmm/mkguest.sh's (quiet...), plus
 # the host's TSC rate hint (Bochs: its TSC ticks per instruction).

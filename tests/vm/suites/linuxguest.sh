@@ -154,8 +154,7 @@ t_eq "mbtest: the vCPU is gone after vmx" "$(cat "$X/status")" inactive
 # vmx maps wait on debugfs: the exits whose run ended in the go write
 # came from the page (a tick or a wakeup hands some to the kthread, so
 # not all of them), on 9P none can
-fromline() { sed -n 's/^vmx: exits seen \([0-9]*\) (from the wait page \([0-9]*\)).*/\1 \2/p' "$1"; }
-pg=$(fromline /tmp/mbtest.err)
+pg=$(vmx_page_exits /tmp/mbtest.err)
 t_diag "mbtest: exits seen, from the wait page: $pg"
 t_ok "mbtest: exits came from the mapped wait page" \
 	test "${pg#* }" -gt 0
@@ -170,7 +169,7 @@ rc=$?
 defuse vmx </tmp/mbtest.err
 t_eq "mbtest on the 9P tree: vmx exits 15 (isa-debug-exit 7)" "$rc" 15
 t_match "mbtest on the 9P tree: no exit from a wait page (9P has none)" \
-	"$(fromline /tmp/mbtest.err)" "^[1-9][0-9]* 0$"
+	"$(vmx_page_exits /tmp/mbtest.err)" "^[1-9][0-9]* 0$"
 t_eq "mbtest on the 9P tree: the vCPU is gone after vmx" \
 	"$(cat $N/status)" inactive
 umount $N
