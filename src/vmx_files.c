@@ -99,7 +99,10 @@ static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 {
 	struct xvmx_open *o = dfs_o(f);
 	struct dfs_sink sink = { ubuf };
-	/* not zeroed (INIT_STACK_ALL_ZERO): the bytes copied in are the ones used */
+	/*
+	 * Not zeroed (INIT_STACK_ALL_ZERO): only the ret bytes the file layer
+	 * wrote into it are copied out
+	 */
 	char small[DFS_SMALL] __uninitialized;
 	ssize_t ret;
 	char *kbuf;
