@@ -20,6 +20,8 @@ t_ok "a reader waits on wait" sh -c "cat $X/wait >/dev/null 2>&1 & sleep 1"
 # the notifier's line must reach the console on the way down
 dmesg -n 7
 echo "# xvmx-rig: reboot expected cpus=1 log=xvmx: vCPU quit for restart"
+# the reset drops what the UART has not sent yet
+drain
 reboot -f
 sleep 60
 t_result 1 "reboot -f rebooted the machine (still here after 60 s)"
