@@ -84,6 +84,14 @@ extern const unsigned int xvmx_nregs;
 /* Index into xvmx_regs of the register named name[0..len), or -1. */
 int xvmx_reg_lookup(const char *name, size_t len);
 
+/*
+ * What xvmx_reg_lookup() tries first for a name of 2 to 4 bytes, a hash
+ * checked against xvmx_regs: the index of the register so named, or -1
+ * (not such a register, or one the hash table does not hold). The unit
+ * tests hold it to xvmx_regs: every name of 2 to 4 bytes found this way.
+ */
+int xvmx_reg_hint(const char *name, size_t len);
+
 /* "name 0x%0*llx\n" with 2*size digits. */
 int xvmx_print_reg(char *buf, size_t size, const struct xvmx_reg *r, u64 val);
 

@@ -435,16 +435,86 @@ const unsigned int xvmx_nregs = ARRAY_SIZE(xvmx_regs);
 XVMX_EXPORT_FOR_KUNIT(xvmx_nregs);
 
 /*
- * Length and first byte before the rest, compared in line: a memcmp()
- * call per candidate was most of a `go` register's lookup.
+ * The names of 2 to 4 letters (the GPRs, pc, sp, the selectors, the CRs
+ * and DRs: what a go list writes at each exit) are found by a hash of
+ * their bytes, not by a walk of the table: a hint checked against
+ * xvmx_regs, which stays the one table of names, so that a wrong or stale
+ * hint costs the walk, never a wrong answer. The key is a name's first
+ * four bytes, zero past its end, as one number, the u32 they are in
+ * memory on x86 (little-endian; elsewhere no key would match, and every
+ * lookup would walk). The hash gives each hinted name its own slot: a
+ * collision is an override of the initializer below, which -Wextra
+ * reports; any odd multiplier that keeps them apart will do (about 1 in
+ * 250 does). The unit tests hold the hint to the table.
  */
-int xvmx_reg_lookup(const char *name, size_t len)
+#define REG_KEY(a, b, c, d)	((u32)(a) | (u32)(b) << 8 | (u32)(c) << 16 | \
+				 (u32)(d) << 24)
+#define REG_HASH_BITS		7
+#define REG_HASH(key)		((u32)((key) * 0x9e37a281U) >> \
+				 (32 - REG_HASH_BITS))
+#define REG_HINT(a, b, c, d, i)						\
+	[REG_HASH(REG_KEY(a, b, c, d))] = (i)
+
+/* unused slots hold 0, which the check against xvmx_regs[0] refuses */
+static const u8 reg_hint[1 << REG_HASH_BITS] = {
+	REG_HINT('p', 'c', 0, 0, 0), REG_HINT('s', 'p', 0, 0, 1),
+	REG_HINT('a', 'x', 0, 0, 3), REG_HINT('b', 'x', 0, 0, 4),
+	REG_HINT('c', 'x', 0, 0, 5), REG_HINT('d', 'x', 0, 0, 6),
+	REG_HINT('b', 'p', 0, 0, 7), REG_HINT('s', 'i', 0, 0, 8),
+	REG_HINT('d', 'i', 0, 0, 9), REG_HINT('r', '8', 0, 0, 10),
+	REG_HINT('r', '9', 0, 0, 11), REG_HINT('r', '1', '0', 0, 12),
+	REG_HINT('r', '1', '1', 0, 13), REG_HINT('r', '1', '2', 0, 14),
+	REG_HINT('r', '1', '3', 0, 15), REG_HINT('r', '1', '4', 0, 16),
+	REG_HINT('r', '1', '5', 0, 17), REG_HINT('c', 's', 0, 0, 22),
+	REG_HINT('d', 's', 0, 0, 26), REG_HINT('e', 's', 0, 0, 30),
+	REG_HINT('f', 's', 0, 0, 34), REG_HINT('g', 's', 0, 0, 38),
+	REG_HINT('s', 's', 0, 0, 42), REG_HINT('t', 'r', 0, 0, 46),
+	REG_HINT('l', 'd', 't', 'r', 50), REG_HINT('c', 'r', '2', 0, 57),
+	REG_HINT('c', 'r', '3', 0, 58), REG_HINT('c', 'r', '8', 0, 62),
+	REG_HINT('p', 'a', 't', 0, 63), REG_HINT('e', 'f', 'e', 'r', 64),
+	REG_HINT('d', 'r', '0', 0, 65), REG_HINT('d', 'r', '1', 0, 66),
+	REG_HINT('d', 'r', '2', 0, 67), REG_HINT('d', 'r', '3', 0, 68),
+	REG_HINT('d', 'r', '6', 0, 69), REG_HINT('d', 'r', '7', 0, 70),
+	REG_HINT('x', 'c', 'r', '0', 71), REG_HINT('s', 't', 'a', 'r', 73),
+};
+
+/*
+ * Is @key (REG_KEY() of a name's @len bytes, 2 to 4) the name of @r? The
+ * names are zero-padded: the same first four bytes and length, the same.
+ */
+static bool reg_has_key(const struct xvmx_reg *r, u32 key, size_t len)
+{
+	u32 w;
+
+	memcpy(&w, r->name, sizeof(w));
+	return w == key && r->namelen == len;
+}
+
+int xvmx_reg_hint(const char *name, size_t len)
+{
+	unsigned int i;
+	u32 key = 0;
+	size_t k;
+
+	if (len < 2 || len > 4)
+		return -1;
+	for (k = 0; k < len; k++)
+		key |= (u32)(u8)name[k] << (8 * k);
+	i = reg_hint[REG_HASH(key)];
+	return reg_has_key(&xvmx_regs[i], key, len) ? (int)i : -1;
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_reg_hint);
+
+/*
+ * The other names, and any the hint misses: length and first byte before
+ * the rest, compared in line (a memcmp() call per candidate was most of a
+ * lookup).
+ */
+static int reg_walk(const char *name, size_t len)
 {
 	unsigned int i;
 	size_t k;
 
-	if (!len || len >= XVMX_REG_NAME_SZ)
-		return -1;
 	for (i = 0; i < ARRAY_SIZE(xvmx_regs); i++) {
 		const char *r = xvmx_regs[i].name;
 
@@ -456,6 +526,16 @@ int xvmx_reg_lookup(const char *name, size_t len)
 			return i;
 	}
 	return -1;
+}
+
+int xvmx_reg_lookup(const char *name, size_t len)
+{
+	int h;
+
+	if (!len || len >= XVMX_REG_NAME_SZ)
+		return -1;
+	h = xvmx_reg_hint(name, len);
+	return h >= 0 ? h : reg_walk(name, len);
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_reg_lookup);
 
@@ -896,24 +976,70 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_exit_name);
 #define CR_QUAL_MOV_TO(q)	((((q) >> 4) & 3) == 0)
 #define CR_QUAL_GPR(q)		(((q) >> 8) & 0xf)
 
-/* GPR hardware numbers in the order regs prints them; their names */
-static const u8 gpr_order[] = { 0, 3, 1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-				14, 15 };
-static const char *const gpr_names[16] = {
-	"ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-};
+/*
+ * GPR hardware numbers in the order regs prints them, ax bx cx dx bp ..
+ * r15, with sp (4, never on the line as a GPR) in place 4. gprs_in_order()
+ * moves a set's bits to these places: the exit line takes its GPRs in
+ * that order by their lowest bit set, not by a walk of the table.
+ */
+static const u8 gpr_order[16] = { 0, 3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+				  13, 14, 15 };
+
+static unsigned int gprs_in_order(unsigned int set)
+{
+	/* bx (3) to place 1, cx and dx (1, 2) to places 2 and 3 */
+	return (set & ~(XR_CX | XR_DX | XR_BX)) | (set & XR_BX) >> 2 |
+	       (set & (XR_CX | XR_DX)) << 1;
+}
 
 /*
- * The exit line is made with unchecked appends into a local buffer that
- * holds the longest one: every field 18 characters (0x and 16 digits),
- * every GPR. It is printed at every exit that reaches the VMM, and the
- * bounds-checked printers cost three times as much (Documentation/vmx.rst,
- * "Nothing on that path allocates").
+ * Each GPR's " name " on the exit line, padded to 8 bytes for a copy of
+ * fixed size (two moves, not a loop a byte): the value written next
+ * covers the padding. r10 to r15 have three letters, the others two.
+ */
+static const char gpr_labels[16][8] = {
+	" ax ", " cx ", " dx ", " bx ", " sp ", " bp ", " si ", " di ",
+	" r8 ", " r9 ", " r10 ", " r11 ", " r12 ", " r13 ", " r14 ", " r15 ",
+};
+
+#define GPR_LABEL_LEN(n)	((n) < 10 ? 4 : 5)
+
+/*
+ * The exit line is made with unchecked appends, into the caller's buffer
+ * while it has room for the longest next field, else into a local buffer
+ * that holds the longest line: every field 18 characters (0x and 16
+ * digits), every GPR. It is printed at every exit that reaches the VMM,
+ * and the bounds-checked printers cost three times as much
+ * (Documentation/vmx.rst, "Nothing on that path allocates").
  */
 #define EXIT_NAME_MAX	16	/* "?%u", "#%u", table and exception names */
-#define EXIT_LINE_MAX	(1 + EXIT_NAME_MAX + 1 + 18 + 7 * (8 + 18) + \
-			 ARRAY_SIZE(gpr_order) * (5 + 18) + 1)
+/* all but the GPRs; a GPR's field; the whole line and its newline */
+#define EXIT_FIXED_MAX	(1 + EXIT_NAME_MAX + 1 + 18 + 7 * (8 + 18))
+#define EXIT_GPR_MAX	(5 + 18)
+#define EXIT_LINE_MAX	(EXIT_FIXED_MAX + \
+			 (ARRAY_SIZE(gpr_order) - 1) * EXIT_GPR_MAX + 1)
+
+/*
+ * The names of the exit table padded to EXIT_NAME_MAX bytes, for the
+ * same copy of fixed size, and their lengths (0: no name). A name too
+ * long for the copy and its NUL does not compile: EXIT_NAME_CHECK()'s
+ * array has a size that wraps around.
+ */
+#define EXIT_NAME_PAD(r, n, h, rg)					\
+	[r] = n,
+static const char exit_names_pad[XVMX_EXIT_REASONS][EXIT_NAME_MAX] = {
+	XVMX_EXITS(EXIT_NAME_PAD)
+};
+#undef EXIT_NAME_PAD
+
+#define EXIT_NAME_CHECK(n)	(0 * sizeof(char[EXIT_NAME_MAX - sizeof(n)]))
+#define EXIT_NAME_LEN(r, n, h, rg)					\
+	[r] = sizeof(n) - 1 + EXIT_NAME_CHECK(n),
+static const u8 exit_name_len[XVMX_EXIT_REASONS] = {
+	XVMX_EXITS(EXIT_NAME_LEN)
+};
+#undef EXIT_NAME_LEN
+#undef EXIT_NAME_CHECK
 
 static char *lw_str(char *p, const char *s)
 {
@@ -965,22 +1091,31 @@ static const u16 hex_pairs[256] = {
 	0x3866, 0x3966, 0x6166, 0x6266, 0x6366, 0x6466, 0x6566, 0x6666,
 };
 
-/* "0x%llx", from the right, two digits a step */
-static char *lw_hex(char *p, u64 v)
+/*
+ * "0x%llx": the digits from the right, two a step, then "0x" over the
+ * last pair's first byte where their number is odd (a '0' there). They
+ * end 3 + (the highest bit set) / 4 bytes on; one pair for a value below
+ * 0x100, as ilen, iinfo and many others are. Inline: the calls cost a
+ * quarter of the line.
+ */
+static inline char *lw_hex(char *p, u64 v)
 {
-	unsigned int n = v ? (67 - __builtin_clzll(v)) / 4 : 1;
-	char *q;
+	char *end, *q;
 
-	*p++ = '0';
-	*p++ = 'x';
-	q = p + n;
-	for (; q - p >= 2; v >>= 8) {
-		q -= 2;
-		memcpy(q, &hex_pairs[v & 0xff], 2);
+	if (v < 0x100) {
+		end = p + 3 + (v >= 0x10);
+		memcpy(end - 2, &hex_pairs[v], 2);
+	} else {
+		end = p + 3 + (63 ^ __builtin_clzll(v)) / 4;
+		q = end;
+		do {
+			q -= 2;
+			memcpy(q, &hex_pairs[v & 0xff], 2);
+			v >>= 8;
+		} while (q > p + 2);
 	}
-	if (q > p)
-		*p = hex_pairs[v & 15] >> 8;
-	return p + n;
+	memcpy(p, "0x", 2);
+	return end;
 }
 
 static char *lw_dec(char *p, unsigned int v)
@@ -997,36 +1132,28 @@ static char *lw_dec(char *p, unsigned int v)
 	return p;
 }
 
-/* The registers the exiting instruction reads (SPEC "wait"). */
-static char *print_exit_regs(char *p, const struct xvmx_exit *e,
-			     unsigned int basic)
+/*
+ * The registers the exiting instruction reads (SPEC "wait"), as bits of
+ * the places of gpr_order[]; sp is on the line already.
+ */
+static unsigned int exit_gprs(const struct xvmx_exit *e, unsigned int basic)
 {
-	unsigned int want = 0, i, n;
+	unsigned int want = 0;
 
 	if (e->reason & XEXIT_ENTRY_FAIL)
-		return p;
+		return 0;
 	if (basic < XVMX_EXIT_REASONS)
 		want = xvmx_exit_table[basic].regs;
 	if (basic == XEXIT_IO && (e->qual & IO_QUAL_STRING))
 		want |= XR_CX | XR_SI | XR_DI;
 	if (basic == XEXIT_CR_ACCESS && CR_QUAL_MOV_TO(e->qual))
 		want |= 1U << CR_QUAL_GPR(e->qual);
-	for (i = 0; want && i < ARRAY_SIZE(gpr_order); i++) {
-		n = gpr_order[i];
-		if (!(want & (1U << n)))
-			continue;
-		want &= ~(1U << n);
-		*p++ = ' ';
-		p = lw_str(p, gpr_names[n]);
-		*p++ = ' ';
-		p = lw_hex(p, e->gpr[n]);
-	}
-	return p;
+	return gprs_in_order(want & ~XR_SP);
 }
 
 int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 {
-	unsigned int basic = EXIT_REASON_BASIC(e->reason);
+	unsigned int basic = EXIT_REASON_BASIC(e->reason), want, g;
 	bool intvalid = e->intinfo & INTR_INFO_VALID;
 	/*
 	 * Written before it is read; a kernel built with INIT_STACK_ALL_ZERO
@@ -1034,8 +1161,18 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 	 * iterations, which Bochs counts as instructions.
 	 */
 	char line[EXIT_LINE_MAX] __uninitialized;
-	/* a buffer that holds the longest line (the wait page) gets it whole */
-	char *start = size > EXIT_LINE_MAX ? buf : line, *p = start;
+	/*
+	 * Into @buf while it has room for the next field, the newline and
+	 * the NUL (the wait page; a read() of 256 bytes too), where a copy
+	 * of the line cost a tenth of it; else, from there on, into line[],
+	 * then copied. @lim: the last place in @buf a GPR's field may start
+	 * at (no line with GPRs has come near it: 187 bytes at most before
+	 * the last of four).
+	 */
+	bool direct = size >= EXIT_FIXED_MAX + 2;
+	char *start = direct ? buf : line, *p = start;
+	char *lim = direct ? buf + size - (EXIT_GPR_MAX + 2) :
+			     line + EXIT_LINE_MAX;
 	const char *name;
 	size_t n;
 
@@ -1049,14 +1186,12 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 			*p++ = '#';
 			p = lw_dec(p, e->intinfo & INTR_INFO_VECTOR_MASK);
 		}
+	} else if (basic < XVMX_EXIT_REASONS && exit_name_len[basic]) {
+		memcpy(p, exit_names_pad[basic], EXIT_NAME_MAX);
+		p += exit_name_len[basic];
 	} else {
-		name = xvmx_exit_name(basic);
-		if (name) {
-			p = lw_str(p, name);
-		} else {
-			*p++ = '?';
-			p = lw_dec(p, basic);
-		}
+		*p++ = '?';
+		p = lw_dec(p, basic);
 	}
 	*p++ = ' ';
 	p = lw_hex(p, e->qual);
@@ -1080,7 +1215,20 @@ int xvmx_print_exit(char *buf, size_t size, const struct xvmx_exit *e)
 		p = lw_lit(p, " pa ");
 		p = lw_hex(p, e->pa);
 	}
-	p = print_exit_regs(p, e, basic);
+	/* the GPRs by their lowest place set */
+	for (want = exit_gprs(e, basic); want; want &= want - 1) {
+		if (p > lim) {
+			/* only in buf: line[] holds the longest line */
+			n = p - start;
+			memcpy(line, start, n);
+			start = line;
+			p = line + n;
+			lim = line + EXIT_LINE_MAX;
+		}
+		g = gpr_order[__builtin_ctz(want)];
+		memcpy(p, gpr_labels[g], sizeof(gpr_labels[g]));
+		p = lw_hex(p + GPR_LABEL_LEN(g), e->gpr[g]);
+	}
 	*p++ = '\n';
 	/* snprintf semantics: the whole length, what fits, terminated */
 	n = p - start;
@@ -1193,41 +1341,109 @@ static int parse_step(const struct tok *w, unsigned int nargs,
 }
 
 /*
- * A go list of plain records only, NAME=NUMBER; each, taken in one pass
- * a record; -EAGAIN for anything else (empty records, blanks, a field
- * in two, an unknown or read-only name, a value that does not parse or
- * fit), which the general parser then answers.
+ * A go list of plain records only, NAME=NUMBER; each, with NUMBER 0, in
+ * decimal or in 0x hex: one pass over it, which makes the value of the
+ * digits as it reads them (where the scan, then xvmx_parse_u64(), read
+ * them twice: a go writes registers at every exit's round trip), and
+ * looks short names up by their hint. -EAGAIN for anything else (empty
+ * records, blanks, a field in two, octal, more digits than can be taken
+ * without an overflow check, an unknown or read-only name, a value too
+ * wide, too many records), which the general parser then answers.
+ *
+ * The list ends with ';', at which every scan stops: no byte past @len
+ * is read, though no scan counts bytes (each byte is read after one that
+ * is not ';', or within a record's first five, checked once).
  */
 static int parse_golist_fast(const char *buf, size_t len,
 			     struct xvmx_regset *out)
 {
-	size_t pos = 0, name, num;
+	const char *p = buf, *end = buf + len, *last, *s;
+	const struct xvmx_reg *r;
+	unsigned int n = 0, i, d;
+	size_t nl;
+	u32 key;
+	u16 k2;
 	u64 val;
 	int idx;
 
-	out->n = 0;
-	while (pos < len) {
-		name = pos;
-		while (pos < len && (cclass(buf[pos]) & C_NAME))
-			pos++;
-		if (pos == name || pos == len || buf[pos] != '=')
+	/* "xy=0;" at least: a record in fewer bytes goes the long way */
+	if (len < 5 || buf[len - 1] != ';')
+		return -EAGAIN;
+	last = end - 5;
+	while (p <= last) {
+		s = p;
+		if (p[2] == '=') {
+			/* two letters, most names */
+			memcpy(&k2, p, sizeof(k2));
+			key = k2;
+			nl = 2;
+		} else {
+			while (cclass(*p) & C_NAME)
+				p++;
+			/* '=', a digit, ';': the value's first 2 bytes to read */
+			if (*p != '=' || end - p < 3)
+				return -EAGAIN;
+			key = 0;	/* no name's key: the walk, below */
+			nl = p - s;
+			if (nl - 3 <= 1) {
+				/* "xyz=", a digit, ';': 4 bytes to read */
+				memcpy(&key, s, sizeof(key));
+				key &= ~0U >> (32 - 8 * nl);
+			}
+		}
+		/* xvmx_reg_lookup() in line: the hint, else the walk */
+		i = reg_hint[REG_HASH(key)];
+		r = &xvmx_regs[i];
+		if (!reg_has_key(r, key, nl)) {
+			idx = reg_walk(s, nl);
+			if (idx < 0)
+				return -EAGAIN;
+			i = idx;
+			r = &xvmx_regs[i];
+		}
+		if (r->flags & XREG_RO)
 			return -EAGAIN;
-		num = ++pos;
-		while (pos < len && (cclass(buf[pos]) & C_NUM))
-			pos++;
-		if (pos == num || pos == len || buf[pos] != ';')
+
+		/*
+		 * The value, to the ';' that ends it: 0x and 1 to 16 digits
+		 * (more could overflow: the long way), 0, or 1 to 19 decimal
+		 * digits (as many are safe); octal goes the long way.
+		 */
+		p = s + nl + 1;
+		memcpy(&k2, p, sizeof(k2));
+		val = 0;
+		if ((k2 | 0x2000) == REG_KEY('0', 'x', 0, 0)) {
+			for (s = p += 2; *p != ';'; p++) {
+				d = digit_value(*p);
+				if (d >= 16)
+					return -EAGAIN;
+				val = val << 4 | d;
+			}
+			if ((size_t)(p - s) - 1 >= 16)
+				return -EAGAIN;
+		} else if (*p == '0') {
+			if (*++p != ';')
+				return -EAGAIN;	/* octal */
+		} else {
+			for (s = p; *p != ';'; p++) {
+				d = digit_value(*p);
+				if (d >= 10)
+					return -EAGAIN;
+				val = val * 10 + d;
+			}
+			if ((size_t)(p - s) - 1 >= 19)
+				return -EAGAIN;
+		}
+		p++;
+		if (!fits(val, r->size) || n >= XVMX_REGSET_MAX)
 			return -EAGAIN;
-		idx = xvmx_reg_lookup(buf + name, num - 1 - name);
-		if (idx < 0 || (xvmx_regs[idx].flags & XREG_RO) ||
-		    xvmx_parse_u64(buf + num, pos - num, &val) < 0 ||
-		    !fits(val, xvmx_regs[idx].size) ||
-		    out->n >= XVMX_REGSET_MAX)
-			return -EAGAIN;
-		out->v[out->n].idx = idx;
-		out->v[out->n].val = val;
-		out->n++;
-		pos++;
+		out->v[n].idx = i;
+		out->v[n].val = val;
+		n++;
 	}
+	if (p != end)
+		return -EAGAIN;
+	out->n = n;
 	return 0;
 }
 
@@ -1238,32 +1454,36 @@ static int parse_golist_fast(const char *buf, size_t len,
  * words, to parse it). Anything else (another command, a second word, a
  * newline, a list that does not parse) is -EAGAIN: the general path
  * parses the line again and gives its answer and its error, so the two
- * agree on every input.
+ * agree on every input. Only what a go's handler reads is set: cmd,
+ * has_ev and go.
  */
 static int parse_go_fast(const char *buf, size_t len, struct xvmx_ctl *out)
 {
-	size_t i = 0, end = len;
+	const char *p = buf, *end = buf + len;
 
-	while (i < len && (cclass(buf[i]) & C_SPACE))
-		i++;
-	if (len - i < 2 || buf[i] != 'g' || buf[i + 1] != 'o')
+	if (len > 0 && end[-1] == '\n')
+		end--;
+	while (p < end && (cclass(*p) & C_SPACE))
+		p++;
+	if (end - p < 2 || p[0] != 'g' || p[1] != 'o')
 		return -EAGAIN;
-	i += 2;
-	if (i < len && !(cclass(buf[i]) & C_SPACE))
+	p += 2;
+	if (p < end && !(cclass(*p) & C_SPACE))
 		return -EAGAIN;
-	while (i < len && (cclass(buf[i]) & C_SPACE))
-		i++;
-	while (end > i && (cclass(buf[end - 1]) & C_SPACE))
+	while (p < end && (cclass(*p) & C_SPACE))
+		p++;
+	while (end > p && (cclass(end[-1]) & C_SPACE))
 		end--;
 	out->cmd = XCTL_GO;
+	out->has_ev = false;
 	out->go.n = 0;
-	if (i == end)
+	if (p == end)
 		return 0;
-	return parse_golist_fast(buf + i, end - i, &out->go);
+	return parse_golist_fast(p, end - p, &out->go);
 }
 
 static int parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
-		     const char **err, bool fast)
+		     const char **err)
 {
 	struct tok w[CTL_WORDS_MAX] __uninitialized;	/* split() fills what is read */
 	unsigned int nw, nargs, c;
@@ -1272,9 +1492,6 @@ static int parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 	out->has_ev = false;
 	if (len > 0 && buf[len - 1] == '\n')
 		len--;
-	/* a plain go: cmd and go, all that a go's handler reads */
-	if (fast && !parse_go_fast(buf, len, out))
-		return 0;
 	/*
 	 * All but go's register values (go.n counts them; each other union
 	 * member is filled whole by its parser): a regset is 2 KiB, and
@@ -1331,13 +1548,16 @@ static int parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		   const char **err)
 {
-	return parse_ctl(buf, len, out, err, true);
+	/* a plain go first: it strips its newline, sets has_ev, cmd, go */
+	if (!parse_go_fast(buf, len, out))
+		return 0;
+	return parse_ctl(buf, len, out, err);
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_parse_ctl);
 
 int xvmx_parse_ctl_general(const char *buf, size_t len, struct xvmx_ctl *out,
 			   const char **err)
 {
-	return parse_ctl(buf, len, out, err, false);
+	return parse_ctl(buf, len, out, err);
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_parse_ctl_general);

@@ -124,6 +124,251 @@ START_TEST(ctl_go_lists)
 }
 END_TEST
 
+/*
+ * xvmx_parse_ctl() and the general parser on the same bytes: the same
+ * answer, the same error. One ck_assert (each costs a write): the
+ * mutations below parse some 10,000 lines.
+ */
+static int go_both(const char *s, size_t n, struct xvmx_ctl *c,
+		   const char **err)
+{
+	static struct xvmx_ctl g;
+	const char *gerr = NULL;
+	char *p = dup_exact(s, n);
+	unsigned int i;
+	bool same;
+	int rc, grc;
+
+	*err = NULL;
+	rc = xvmx_parse_ctl(p, n, c, err);
+	grc = xvmx_parse_ctl_general(p, n, &g, &gerr);
+	free(p);
+	same = rc == grc;
+	if (same && rc < 0)
+		same = *err && *err == gerr;
+	else if (same)
+		same = c->cmd == g.cmd && c->has_ev == g.has_ev &&
+		       (c->cmd != XCTL_GO || c->go.n == g.go.n);
+	for (i = 0; same && rc == 0 && c->cmd == XCTL_GO && i < c->go.n; i++)
+		same = c->go.v[i].idx == g.go.v[i].idx &&
+		       c->go.v[i].val == g.go.v[i].val;
+	ck_assert_msg(same, "%.*s: %d %s, general %d %s", (int)n, s, rc,
+		      rc < 0 ? *err : "", grc, grc < 0 ? gerr : "");
+	return rc;
+}
+
+/*
+ * The one-pass go takes 0, decimal and 0x hex values and short names by
+ * their hint, and leaves the rest to the general parser: both must give
+ * the same answer at the edges of what it takes.
+ */
+START_TEST(ctl_go_fast_edges)
+{
+	static const struct {
+		const char *in;
+		const char *name;	/* the one register written, or NULL */
+		u64 val;
+		const char *err;	/* or NULL */
+	} t[] = {
+		/* 64 bits: the last value that fits, the first that does not */
+		{ "go ax=0xffffffffffffffff;", "ax", ~0ULL },
+		{ "go ax=0x10000000000000000;", NULL, 0, "invalid value" },
+		{ "go ax=18446744073709551615;", "ax", ~0ULL },
+		{ "go ax=18446744073709551616;", NULL, 0, "invalid value" },
+		{ "go ax=99999999999999999999;", NULL, 0, "invalid value" },
+		{ "go ax=9999999999999999999;", "ax", 9999999999999999999ULL },
+		{ "go ax=10000000000000000000;", "ax", 10000000000000000000ULL },
+		/* 16 hex digits and more, with leading zeros */
+		{ "go ax=0x0000000000000001;", "ax", 1 },
+		{ "go ax=0x00000000000000001;", "ax", 1 },
+		{ "go ax=0x000000000000000000000000ffffffffffffffff;", "ax",
+		  ~0ULL },
+		{ "go ax=0x0000000000000001ffffffffffffffff;", NULL, 0,
+		  "invalid value" },
+		{ "go ax=00000000000000000000000000000000001;", "ax", 1 },
+		{ "go ax=000000000000000000001;", "ax", 1 },
+		/* case */
+		{ "go ax=0XABCDEF;", "ax", 0xabcdef },
+		{ "go ax=0xaBcDeF0123456789;", "ax", 0xabcdef0123456789ULL },
+		{ "go ax=0Xf;", "ax", 15 },
+		{ "go ax=0xG;", NULL, 0, "invalid value" },
+		{ "go ax=0x1g;", NULL, 0, "invalid value" },
+		{ "go ax=0x;", NULL, 0, "invalid value" },
+		{ "go ax=0x0x1;", NULL, 0, "invalid value" },
+		{ "go ax=0xx1;", NULL, 0, "invalid value" },
+		{ "go ax=1a;", NULL, 0, "invalid value" },
+		{ "go ax=12x;", NULL, 0, "invalid value" },
+		/* 0, octal: the general parser's */
+		{ "go ax=0;", "ax", 0 },
+		{ "go ax=00;", "ax", 0 },
+		{ "go ax=017;", "ax", 15 },
+		{ "go ax=01777777777777777777777;", "ax", ~0ULL },
+		{ "go ax=02000000000000000000000;", NULL, 0, "invalid value" },
+		{ "go ax=08;", NULL, 0, "invalid value" },
+		{ "go ax=-1;", NULL, 0, "invalid value" },
+		{ "go ax=+1;", NULL, 0, "invalid value" },
+		{ "go ax=;", NULL, 0, "number of fields wrong" },
+		{ "go r10=;", NULL, 0, "number of fields wrong" },
+		{ "go flags=;", NULL, 0, "number of fields wrong" },
+		{ "go pc=1;efer=;", NULL, 0, "number of fields wrong" },
+		{ "go pc=1;ax=;", NULL, 0, "number of fields wrong" },
+		{ "go pc=1;ax=0", NULL, 0, "unterminated record" },
+		/* register widths */
+		{ "go cs=0xffff;", "cs", 0xffff },
+		{ "go cs=0x10000;", NULL, 0, "value too wide for register" },
+		{ "go cs=65535;", "cs", 0xffff },
+		{ "go cs=65536;", NULL, 0, "value too wide for register" },
+		{ "go cs=0x0000000000000ffff;", "cs", 0xffff },
+		{ "go cs=0x00000000000010000;", NULL, 0,
+		  "value too wide for register" },
+		{ "go cslimit=0xffffffff;", "cslimit", 0xffffffff },
+		{ "go cslimit=4294967296;", NULL, 0,
+		  "value too wide for register" },
+		{ "go ldtr=0x10000;", NULL, 0, "value too wide for register" },
+		/* names: hinted (2 to 4 bytes), walked, prefixes, neighbours */
+		{ "go r8=1;", "r8", 1 }, { "go r15=2;", "r15", 2 },
+		{ "go cr3=0x1000;", "cr3", 0x1000 },
+		{ "go efer=0x500;", "efer", 0x500 },
+		{ "go xcr0=7;", "xcr0", 7 }, { "go ldtr=0x28;", "ldtr", 0x28 },
+		{ "go flags=0x202;", "flags", 0x202 },
+		{ "go cr0real=0x11;", "cr0real", 0x11 },
+		{ "go sysentereip=0x1;", "sysentereip", 1 },
+		{ "go p=1;", NULL, 0, "unknown register" },
+		{ "go pcx=1;", NULL, 0, "unknown register" },
+		{ "go PC=1;", NULL, 0, "unknown register" },
+		{ "go r1=1;", NULL, 0, "unknown register" },
+		{ "go r16=1;", NULL, 0, "unknown register" },
+		{ "go cr=1;", NULL, 0, "unknown register" },
+		{ "go cr0=1;", NULL, 0, "unknown register" },
+		{ "go efe=1;", NULL, 0, "unknown register" },
+		{ "go eferx=1;", NULL, 0, "unknown register" },
+		{ "go ldt=1;", NULL, 0, "unknown register" },
+		{ "go flag=1;", NULL, 0, "unknown register" },
+		{ "go flagsx=1;", NULL, 0, "unknown register" },
+		{ "go a=1;", NULL, 0, "unknown register" },
+		{ "go exitreason=0;", NULL, 0, "read-only register" },
+		{ "go exitinstructioninfo=0;", NULL, 0, "read-only register" },
+		{ "go exitinstructioninfox=0;", NULL, 0, "unknown register" },
+		/* the shape of a list */
+		{ "go ax==1;", "ax", 1 },
+		{ "go =ax=1;", "ax", 1 },
+		{ "go ;;ax=1;;", "ax", 1 },
+		{ "go ax=1=2;", NULL, 0, "number of fields wrong" },
+		{ "go ax=1;;;;", "ax", 1 },
+		{ "go ax=1", NULL, 0, "unterminated record" },
+		{ "go ax=1;b", NULL, 0, "unterminated record" },
+		{ "go ax=1;bx", NULL, 0, "unterminated record" },
+		{ "go ax=1;bx=", NULL, 0, "unterminated record" },
+		{ "go ax=1;bx=2", NULL, 0, "unterminated record" },
+		{ "go ax=1; ", "ax", 1 },
+		{ "go\tax=1;\t\n", "ax", 1 },
+		{ "  go  ax=1;", "ax", 1 },
+		{ "go ax=1;\n\n", NULL, 0, "one command per write" },
+		{ "go ax=1\n;", NULL, 0, "one command per write" },
+		{ "go ax=1; bx=2;", NULL, 0, "wrong number of arguments" },
+		{ "goax=1;", NULL, 0, "unknown command" },
+		{ "Go ax=1;", NULL, 0, "unknown command" },
+	};
+	struct xvmx_ctl c;
+	const char *err;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		rc = go_both(t[i].in, strlen(t[i].in), &c, &err);
+		if (t[i].err) {
+			ck_assert_msg(rc == -EINVAL && !strcmp(err, t[i].err),
+				      "%s: %d %s, want %s", t[i].in, rc,
+				      rc ? err : "", t[i].err);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "%s: %s", t[i].in, err);
+		ck_assert_int_eq(c.cmd, XCTL_GO);
+		ck_assert_uint_eq(c.go.n, 1);
+		ck_assert_str_eq(xvmx_regs[c.go.v[0].idx].name, t[i].name);
+		ck_assert_msg(c.go.v[0].val == t[i].val, "%s", t[i].in);
+	}
+}
+END_TEST
+
+/* Every writable register by name, in one list; then one too many. */
+START_TEST(ctl_go_fast_every_register)
+{
+	static char buf[XVMX_REGSET_MAX * 32 + 16];
+	struct xvmx_ctl c;
+	const char *err;
+	unsigned int i, n = 0, want = 0;
+	size_t len;
+
+	len = sprintf(buf, "go ");
+	for (i = 0; i < xvmx_nregs; i++) {
+		if (xvmx_regs[i].flags & XREG_RO)
+			continue;
+		len += sprintf(buf + len, "%s=0x%x;", xvmx_regs[i].name,
+			       i + 1);
+		want++;
+	}
+	ck_assert_int_eq(go_both(buf, len, &c, &err), 0);
+	ck_assert_uint_eq(c.go.n, want);
+	for (i = 0; i < xvmx_nregs; i++) {
+		if (xvmx_regs[i].flags & XREG_RO)
+			continue;
+		ck_assert_uint_eq(c.go.v[n].idx, i);
+		ck_assert_uint_eq(c.go.v[n].val, i + 1);
+		n++;
+	}
+	/* the limit: XVMX_REGSET_MAX records, then one more */
+	len = sprintf(buf, "go ");
+	for (i = 0; i < XVMX_REGSET_MAX; i++)
+		len += sprintf(buf + len, "ax=%u;", i);
+	ck_assert_int_eq(go_both(buf, len, &c, &err), 0);
+	ck_assert_uint_eq(c.go.n, XVMX_REGSET_MAX);
+	ck_assert_uint_eq(c.go.v[XVMX_REGSET_MAX - 1].val,
+			  XVMX_REGSET_MAX - 1);
+	len += sprintf(buf + len, "bx=0x1;");
+	ck_fail_with(go_both(buf, len, &c, &err), err, "too many registers");
+}
+END_TEST
+
+/*
+ * Every prefix of some lists, every byte of them replaced by each byte
+ * that matters to the one-pass scan: both parsers agree on all (the
+ * fast path reads only up to the list's ';', never past @len).
+ */
+START_TEST(ctl_go_fast_mutations)
+{
+	static const char *const lines[] = {
+		"go pc=0x1013;\n",
+		"go pc=0x1022;ax=0x0;bx=0x0;cx=0x0;dx=0x0;\n",
+		"go r10=0xffffffffffffffff;efer=18446744073709551615;cs=0;\n",
+		"go flags=0x2;cr0real=017;xcr0=1;\n",
+	};
+	static const char bytes[] = "\0\t\n ;=0189afAFxXgp";
+	struct xvmx_ctl c;
+	const char *err;
+	char buf[128];
+	unsigned int i, k;
+	size_t len, j;
+
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		len = strlen(lines[i]);
+		ck_assert_int_eq(go_both(lines[i], len, &c, &err), 0);
+		for (j = 0; j <= len; j++)
+			go_both(lines[i], j, &c, &err);
+		for (j = 0; j < len; j++) {
+			for (k = 0; k < sizeof(bytes) - 1; k++) {
+				memcpy(buf, lines[i], len);
+				buf[j] = bytes[k];
+				go_both(buf, len, &c, &err);
+				/* and the byte taken out */
+				memmove(buf + j, buf + j + 1, len - j - 1);
+				go_both(buf, len - 1, &c, &err);
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(ctl_step_map)
 {
 	struct xvmx_ctl c;
@@ -204,6 +449,9 @@ Suite *ctl_suite(void)
 	tcase_add_test(tc, ctl_plain_commands);
 	tcase_add_test(tc, ctl_errors);
 	tcase_add_test(tc, ctl_go_lists);
+	tcase_add_test(tc, ctl_go_fast_edges);
+	tcase_add_test(tc, ctl_go_fast_every_register);
+	tcase_add_test(tc, ctl_go_fast_mutations);
 	tcase_add_test(tc, ctl_step_map);
 	tcase_add_test(tc, ctl_events);
 	tcase_add_test(tc, ctl_extrap);

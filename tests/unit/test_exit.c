@@ -219,6 +219,152 @@ START_TEST(exit_truncation)
 }
 END_TEST
 
+/* Each number of digits, 1 to 16, and the values at their edges. */
+START_TEST(exit_hex_widths)
+{
+	unsigned int k = _i, j;
+	u64 v[4];
+	struct xvmx_exit e = { .reason = 10 };
+	char want[512];
+
+	v[0] = 1ULL << k;
+	v[1] = v[0] - 1;
+	v[2] = v[0] | 1;
+	v[3] = ~0ULL >> (63 - k);
+	for (j = 0; j < ARRAY_SIZE(v); j++) {
+		e.qual = v[j];
+		e.pc = v[j] ^ 0xf;
+		e.sp = ~v[j];
+		e.ilen = (u32)v[j];
+		e.iinfo = (u32)(v[j] >> 32);
+		e.gpr[0] = v[j] >> 4;
+		e.gpr[1] = v[j] << 4;
+		snprintf(want, sizeof(want),
+			 ".cpuid 0x%llx pc 0x%llx sp 0x%llx ilen 0x%x "
+			 "iinfo 0x%x ax 0x%llx cx 0x%llx\n",
+			 (unsigned long long)e.qual,
+			 (unsigned long long)e.pc, (unsigned long long)e.sp,
+			 e.ilen, e.iinfo, (unsigned long long)e.gpr[0],
+			 (unsigned long long)e.gpr[1]);
+		expect(&e, want);
+	}
+}
+END_TEST
+
+/* A MOV to a CR from each GPR: its name, two letters or three. */
+START_TEST(exit_movcr_every_gpr)
+{
+	static const char *const names[16] = {
+		"ax", "cx", "dx", "bx", NULL, "bp", "si", "di",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	};
+	struct xvmx_exit e = { .reason = 28 };
+	char want[256], reg[32];
+	unsigned int g;
+
+	for (g = 0; g < 16; g++) {
+		e.qual = g << 8;
+		e.gpr[g] = g ? 0x100ULL << (4 * g) : 0;
+		reg[0] = '\0';
+		if (names[g])
+			snprintf(reg, sizeof(reg), " %s 0x%llx", names[g],
+				 (unsigned long long)e.gpr[g]);
+		snprintf(want, sizeof(want),
+			 "movcr 0x%x pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0%s\n",
+			 g << 8, reg);
+		expect(&e, want);
+	}
+}
+END_TEST
+
+/*
+ * One print into @sz bytes of a buffer: snprintf's contract, @full's
+ * bytes. Checked without ck_assert (each of which costs a write): the
+ * callers print some 100,000 times.
+ */
+static bool cut_ok(const struct xvmx_exit *e, const char *full, int n,
+		   int sz)
+{
+	static char buf[1024];
+	size_t want = sz - 1 < n ? sz - 1 : n;
+
+	memset(buf, 'Z', sz + 1);
+	if (xvmx_print_exit(buf, sz, e) != n || buf[sz] != 'Z')
+		return false;
+	return sz == 0 || (strlen(buf) == want && !memcmp(buf, full, want));
+}
+
+/*
+ * The longest lines of every reason (every field at full width, an error
+ * code; quals for string I/O, a MOV to a CR from r15, a valid linear
+ * address) into buffers of every size up to the line's and then some,
+ * and of the sizes about where the printer changes its ways: into
+ * line[] and copied, or straight into the buffer (from 220 bytes), or
+ * (were a line with GPRs ever long enough) moved to line[] on the way;
+ * the same bytes each time, never a byte past size.
+ */
+START_TEST(exit_long_line_truncation)
+{
+	static const int sizes[] = { 217, 218, 219, 220, 221, 222, 240, 255,
+				     256, 563, 564, 565, 566, 1000 };
+	struct xvmx_exit e = {
+		.reason = _i < 70 ? _i : 0xffff, .pc = ~0ULL, .sp = ~0ULL,
+		.ilen = ~0U, .iinfo = ~0U, .intcode = ~0U, .va = ~0ULL,
+		.pa = ~0ULL,
+	};
+	static const u64 quals[] = { ~0ULL, ~0ULL & ~0x30ULL };
+	char full[1024];
+	unsigned int q, g, fail, k;
+	int n, sz;
+
+	for (g = 0; g < 16; g++)
+		e.gpr[g] = ~0ULL - g;
+	for (q = 0; q < ARRAY_SIZE(quals) * 2; q++) {
+		e.qual = quals[q % 2];
+		e.intinfo = q < 2 ? XEV_VALID | XEV_HAS_CODE | 14 : 0;
+		for (fail = 0; fail < 2; fail++) {
+			e.reason = (e.reason & ~XEXIT_ENTRY_FAIL) |
+				   (fail ? XEXIT_ENTRY_FAIL : 0);
+			n = xvmx_print_exit(full, sizeof(full), &e);
+			ck_assert_int_eq(n, strlen(full));
+			ck_assert_int_eq(full[n - 1], '\n');
+			for (sz = 0; sz <= n + 2; sz++)
+				ck_assert_msg(cut_ok(&e, full, n, sz),
+					      "%s in %d", full, sz);
+			for (k = 0; k < ARRAY_SIZE(sizes); k++)
+				ck_assert_msg(cut_ok(&e, full, n, sizes[k]),
+					      "%s in %d", full, sizes[k]);
+		}
+	}
+}
+END_TEST
+
+/* The longest lines with GPRs, as they print. */
+START_TEST(exit_long_lines)
+{
+	struct xvmx_exit e = {
+		.reason = 18, .qual = ~0ULL, .pc = ~0ULL, .sp = ~0ULL,
+		.ilen = ~0U, .iinfo = ~0U, .intcode = ~0U,
+		.intinfo = XEV_VALID | XEV_HAS_CODE | 14,
+	};
+	unsigned int g;
+
+	for (g = 0; g < 16; g++)
+		e.gpr[g] = ~0ULL - g;
+	expect(&e, ".vmcall 0xffffffffffffffff pc 0xffffffffffffffff "
+		   "sp 0xffffffffffffffff ilen 0xffffffff iinfo 0xffffffff "
+		   "excode 0xffffffff ax 0xffffffffffffffff "
+		   "bx 0xfffffffffffffffc cx 0xfffffffffffffffe "
+		   "dx 0xfffffffffffffffd\n");
+	e.reason = 30;
+	expect(&e, "io 0xffffffffffffffff pc 0xffffffffffffffff "
+		   "sp 0xffffffffffffffff ilen 0xffffffff iinfo 0xffffffff "
+		   "excode 0xffffffff ax 0xffffffffffffffff "
+		   "cx 0xfffffffffffffffe si 0xfffffffffffffff9 "
+		   "di 0xfffffffffffffff8\n");
+}
+END_TEST
+
 START_TEST(exit_ack)
 {
 	char buf[32];
@@ -263,6 +409,10 @@ Suite *exit_suite(void)
 	tcase_add_loop_test(tc, exit_exceptions, 0, 256);
 	tcase_add_test(tc, exit_examples);
 	tcase_add_test(tc, exit_truncation);
+	tcase_add_loop_test(tc, exit_hex_widths, 0, 64);
+	tcase_add_test(tc, exit_movcr_every_gpr);
+	tcase_add_loop_test(tc, exit_long_line_truncation, 0, 71);
+	tcase_add_test(tc, exit_long_lines);
 	tcase_add_test(tc, exit_ack);
 	tcase_add_test(tc, exit_stats);
 	suite_add_tcase(s, tc);

@@ -256,6 +256,62 @@ START_TEST(regs_lookup)
 }
 END_TEST
 
+/*
+ * The lookup's hint (xvmx_reg_hint) holds every name of 2 to 4 bytes at
+ * its index in xvmx_regs, and nothing else: a register added or moved
+ * without its REG_HINT() line fails here, and lookups still find all.
+ */
+START_TEST(regs_lookup_hint)
+{
+	static const char *const not_names[] = {
+		"p", "PC", "pC", "pcx", "r1", "r16", "r0", "cr", "cr0", "cr4",
+		"dr4", "dr8", "ld", "ldt", "efe", "xcr", "xcr1", "sta", "pa",
+		"aax", "xa", "ss0", "cs0", "trx", "pat0", "rr10", "dx0", "0x",
+	};
+	unsigned int i, hinted = 0;
+	size_t l;
+	bool short_name;
+
+	for (i = 0; i < xvmx_nregs; i++) {
+		const char *n = xvmx_regs[i].name;
+		char longer[XVMX_REG_NAME_SZ + 1];
+
+		l = strlen(n);
+		short_name = l >= 2 && l <= 4;
+		ck_assert_int_eq(xvmx_reg_lookup(n, l), (int)i);
+		ck_assert_msg(xvmx_reg_hint(n, l) == (short_name ? (int)i : -1),
+			      "%s: hint %d", n, xvmx_reg_hint(n, l));
+		hinted += short_name;
+		/* its prefixes and itself with one more byte are not it */
+		if (l > 1)
+			ck_assert_int_ne(xvmx_reg_hint(n, l - 1), (int)i);
+		memcpy(longer, n, l);
+		longer[l] = 'x';
+		ck_assert_int_ne(xvmx_reg_hint(longer, l + 1), (int)i);
+		ck_assert_int_ne(xvmx_reg_lookup(longer, l + 1), (int)i);
+		longer[l] = '\0';
+		ck_assert_int_eq(xvmx_reg_hint(longer, l + 1), -1);
+		ck_assert_int_eq(xvmx_reg_lookup(longer, l + 1), -1);
+	}
+	ck_assert_uint_eq(hinted, 38);
+	for (i = 0; i < ARRAY_SIZE(not_names); i++) {
+		l = strlen(not_names[i]);
+		ck_assert_msg(xvmx_reg_hint(not_names[i], l) == -1, "%s",
+			      not_names[i]);
+		ck_assert_msg(xvmx_reg_lookup(not_names[i], l) == -1, "%s",
+			      not_names[i]);
+	}
+	/* only len bytes are read; nothing of fewer than 2 or more than 4 */
+	ck_assert_int_eq(xvmx_reg_hint("pcx", 2), 0);
+	ck_assert_int_eq(xvmx_reg_hint("a", 1), -1);
+	ck_assert_int_eq(xvmx_reg_hint("", 0), -1);
+	ck_assert_int_eq(xvmx_reg_hint("flags", 5), -1);
+	ck_assert_int_eq(xvmx_reg_lookup("flags", 5), 2);
+	ck_assert_int_eq(xvmx_reg_hint("a\0", 2), -1);
+	ck_assert_int_eq(xvmx_reg_hint("\0\0\0", 3), -1);
+}
+END_TEST
+
 /* Every register prints 0x plus 2*size digits, and reads back. */
 START_TEST(regs_print_each)
 {
@@ -501,6 +557,7 @@ Suite *regs_suite(void)
 	tcase_add_test(tc, regs_table_kinds);
 	tcase_add_test(tc, regs_table_vmcs_widths);
 	tcase_add_test(tc, regs_lookup);
+	tcase_add_test(tc, regs_lookup_hint);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("print");
