@@ -123,6 +123,9 @@ static bool canonical(u64 a)
  */
 static bool msr_valid(const struct xvmx_reg *r, u64 val)
 {
+	/* .field is a number of its kind's own: a GPR's is no MSR's */
+	if (r->kind == XREG_GPR)
+		return true;
 	if (r->kind == XREG_VMCS)
 		return (r->field != GUEST_SYSENTER_ESP &&
 			r->field != GUEST_SYSENTER_EIP) || canonical(val);

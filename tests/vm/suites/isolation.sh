@@ -27,7 +27,7 @@
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 46
+t_plan 47
 insmod /modules/xvmx.ko
 
 # --- FPU: no host register reaches the guest
@@ -114,6 +114,14 @@ t_fails "regs: a non-canonical lstar is refused (EINVAL)" \
 t_fails "regs: sfmask with its upper half set is refused (EINVAL)" \
 	sh -c "echo 'sfmask 0x100000000' > $X/regs"
 t_eq "regs: sysentercs is 4 bytes" "$(g_reg sysentercs)" 0x00000000
+# the canonical check is the MSRs' own: a GPR or cr2 holds any 64 bits
+# (r15's slot number is kernelgsbase's, which once refused such a value)
+bad=
+for r in ax bx cx dx bp si di r8 r9 r10 r11 r12 r13 r14 r15 cr2; do
+	echo "$r 0x8000000000000000" >"$X/regs" 2>/dev/null &&
+		[ "$(g_reg $r)" = 0x8000000000000000 ] || bad="$bad $r"
+done
+t_eq "regs: every GPR and cr2 take a non-canonical value" "$bad" ""
 
 # --- the host's performance counters: RDPMC exits, even with CR4.PCE
 ev_expect "RDPMC exits to the VMM (no read of the host's counter)" \
