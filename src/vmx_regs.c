@@ -239,11 +239,13 @@ static void fix_long_mode(struct xvmx_vcpu *v)
  * 6.8.3). When userspace moves pc on, it completed that instruction (an
  * exit's `go pc=NEXT;`), so the blocking ends; and VM entry refuses
  * blocking by STI with IF=0 (SDM 26.3.1.5). Nothing in regs shows this
- * state, so userspace could not clear it itself.
+ * state, so userspace could not clear it itself. @st: the blocking bits
+ * of the interruptibility state before the registers were written (no
+ * register writes that field).
  */
-static void fix_interrupt_shadow(struct xvmx_vcpu *v, u64 old_rip)
+static void fix_interrupt_shadow(struct xvmx_vcpu *v, u32 st, u64 old_rip)
 {
-	u64 st = vmcs_read32(v, GUEST_INTERRUPTIBILITY_INFO), clear = 0;
+	u32 clear = 0;
 
 	if (vmcs_readl(v, GUEST_RIP) != old_rip)
 		clear |= GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS;
@@ -253,10 +255,17 @@ static void fix_interrupt_shadow(struct xvmx_vcpu *v, u64 old_rip)
 		vmcs_write32(v, GUEST_INTERRUPTIBILITY_INFO, st & ~clear);
 }
 
-/* Check everything first, then apply: a bad value changes nothing. */
+/*
+ * Check everything first, then apply: a bad value changes nothing. A
+ * go's set is pc and GPRs at every exit's round trip: a GPR is stored
+ * here, everything else through reg_set().
+ */
 int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 {
-	u64 rip = vmcs_readl(v, GUEST_RIP);
+	const u32 blocking = GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS;
+	u32 st = vmcs_read32(v, GUEST_INTERRUPTIBILITY_INFO);
+	/* the old pc matters only where there is a shadow to end */
+	u64 rip = st & blocking ? vmcs_readl(v, GUEST_RIP) : 0;
 	unsigned int i;
 	int err;
 	bool paging = false;
@@ -267,6 +276,10 @@ int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 	for (i = 0; i < rs->n; i++) {
 		const struct xvmx_reg *r = &xvmx_regs[rs->v[i].idx];
 
+		if (likely(r->kind == XREG_GPR)) {
+			v->gprs.r[r->field] = rs->v[i].val;
+			continue;
+		}
 		reg_set(v, r, rs->v[i].val);
 		paging |= r->kind == XREG_SPECIAL &&
 			  (r->field == XSPEC_EFER || r->field == XSPEC_CR0REAL);
@@ -278,7 +291,8 @@ int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 	 */
 	if (paging)
 		fix_long_mode(v);
-	fix_interrupt_shadow(v, rip);
+	if (st & blocking)
+		fix_interrupt_shadow(v, st, rip);
 	return xvmx_check_vmcs(v) ? 0 : -EIO;
 }
 
