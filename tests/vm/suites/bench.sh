@@ -153,6 +153,9 @@ END {
 		row("unmap " m " MiB, after the writes", "unmap_" m "M")
 		row("  per 4 KiB page", "unmap_" m "M", m * 256)
 	}
+	m = 256
+	row("map 256 MiB again, its pages in use (no clearing)", "map_256Mr")
+	row("  per 4 KiB page", "map_256Mr", m * 256)
 	row("memory per GiB mapped + written, KiB (256 MiB map)", "mem_per_GiB")
 	row("  of it slab + vmalloc, KiB", "slab_per_GiB")
 	row("  of it EPT tables, KiB (xvmx: ept_pages)", "ept_per_GiB")
