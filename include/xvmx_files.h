@@ -142,6 +142,14 @@ typedef int (*xvmx_file_sink)(void *ctx, const char *p, size_t n);
 bool xvmx_file_is_snapshot(enum xvmx_file_id file);
 long xvmx_file_read_snapshot(struct xvmx_open *o, size_t len, long long off,
 			     xvmx_file_sink sink, void *ctx);
+/*
+ * A wait read the same way: @sink gets what xvmx_file_read() would have
+ * copied, and only bytes it took (returned 0 for) count as read; an
+ * error it returns leaves the line for the next read. -EINVAL for any
+ * other file.
+ */
+long xvmx_file_read_wait(struct xvmx_open *o, size_t len, bool nonblock,
+			 xvmx_file_sink sink, void *ctx);
 
 /*
  * Write len bytes at off: one ctl command, regs lines, map lines (each

@@ -196,10 +196,12 @@ bool xvmx_file_wait_ready(struct xvmx_open *o)
 /*
  * A line is never lost to a short read: the rest stays in the open file
  * and only the read after its newline blocks for the next one (SPEC
- * "wait").
+ * "wait"). Nor to a read whose copy fails (a buffer userspace cannot
+ * write): the bytes count as read only once @sink took them, as a pipe
+ * keeps what it could not copy out.
  */
-static long wait_read(struct xvmx_open *o, char *buf, size_t len,
-		      bool nonblock)
+static long wait_read(struct xvmx_open *o, size_t len, bool nonblock,
+		      xvmx_file_sink sink, void *ctx)
 {
 	int ret;
 
@@ -213,9 +215,24 @@ static long wait_read(struct xvmx_open *o, char *buf, size_t len,
 		o->linepos = 0;
 	}
 	len = min_size(len, o->linelen - o->linepos);
-	memcpy(buf, o->line + o->linepos, len);
+	ret = sink(ctx, o->line + o->linepos, len);
+	if (ret)
+		return ret;
 	o->linepos += len;
 	return len;
+}
+
+long xvmx_file_read_wait(struct xvmx_open *o, size_t len, bool nonblock,
+			 xvmx_file_sink sink, void *ctx)
+{
+	long ret;
+
+	if (o->file != XF_WAIT)
+		return -EINVAL;
+	xvmx_mutex_lock(&o->lock);
+	ret = wait_read(o, len, nonblock, sink, ctx);
+	xvmx_mutex_unlock(&o->lock);
+	return ret;
 }
 
 long xvmx_file_read(struct xvmx_open *o, char *buf, size_t len,
@@ -226,7 +243,7 @@ long xvmx_file_read(struct xvmx_open *o, char *buf, size_t len,
 	xvmx_mutex_lock(&o->lock);
 	switch (o->file) {
 	case XF_WAIT:
-		ret = wait_read(o, buf, len, nonblock);
+		ret = wait_read(o, len, nonblock, sink_memcpy, buf);
 		break;
 	case XF_FPREGS:
 		ret = off < 0 ? -EINVAL :

@@ -76,9 +76,10 @@ static int dfs_release(struct inode *inode, struct file *f)
 }
 
 /*
- * Reads and writes of up to a line go through the stack: a wait read
- * returns at most the rest of one line (struct xvmx_open's line[]), and
- * ctl writes are short, so an exit's round trip allocates nothing.
+ * Reads and writes of up to a line go through the stack (a wait read
+ * goes out of struct xvmx_open's line[] itself, at most the rest of one
+ * line), and ctl writes are short, so an exit's round trip allocates
+ * nothing.
  */
 #define DFS_SMALL	sizeof_field(struct xvmx_open, line)
 
@@ -155,6 +156,17 @@ efault:
 	return -EFAULT;
 }
 
+/*
+ * A wait line straight out of the open file's line[] (at most its size:
+ * wait_read() cuts @n to what is left of the line).
+ */
+static int dfs_copy_line(void *ctx, const char *p, size_t n)
+{
+	struct dfs_sink *s = ctx;
+
+	return small_copy_out(s->ubuf, p, n);
+}
+
 static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 			loff_t *ppos)
 {
@@ -175,9 +187,15 @@ static ssize_t dfs_read(struct file *f, char __user *ubuf, size_t len,
 			*ppos += ret;
 		return ret;
 	}
+	if (o->file == XF_WAIT) {
+		/* consumed only once copied out: see wait_read() */
+		ret = xvmx_file_read_wait(o, len, f->f_flags & O_NONBLOCK,
+					  dfs_copy_line, &sink);
+		if (ret > 0)
+			*ppos += ret;
+		return ret;
+	}
 	len = min_t(size_t, len, PAGE_SIZE);
-	if (o->file == XF_WAIT)
-		len = min_t(size_t, len, sizeof(small));
 	if (len <= sizeof(small)) {
 		kbuf = small;
 	} else {

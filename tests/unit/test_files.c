@@ -390,6 +390,60 @@ START_TEST(files_wait_lines)
 }
 END_TEST
 
+/* a sink that takes nothing, as a copy to a bad user buffer would */
+static int sink_fault(void *ctx, const char *p, size_t n)
+{
+	(*(unsigned int *)ctx)++;
+	return -EFAULT;
+}
+
+static int sink_take(void *ctx, const char *p, size_t n)
+{
+	memcpy(ctx, p, n);
+	return 0;
+}
+
+/* A wait read whose copy fails leaves its bytes for the next read. */
+START_TEST(files_wait_sink_fault)
+{
+	static const char want[] =
+		"io 0x3f80000 pc 0x0 sp 0x0 ilen 0x1 iinfo 0x0 ax 0x41\n";
+	struct xvmx_open a;
+	unsigned int faults = 0;
+	char buf[256];
+
+	script("io qual=0x3f80000 ilen=1 ax=0x41\n");
+	PUT_OK(XF_CTL, "init\n");
+	fopen_(&a, XF_WAIT, false);
+	ck_assert_int_eq(xvmx_file_read_wait(&a, 100, true, sink_fault,
+					     &faults), -EAGAIN);
+	ck_assert_uint_eq(faults, 0);
+	PUT_OK(XF_CTL, "go\n");
+	ck_assert_int_eq(xvmx_file_read_wait(&a, 100, true, sink_fault,
+					     &faults), -EFAULT);
+	ck_assert_uint_eq(faults, 1);
+	ck_assert(xvmx_file_wait_ready(&a));
+	/* the first 3 bytes, a failed read of the rest, then the rest */
+	ck_assert_int_eq(xvmx_file_read_wait(&a, 3, true, sink_take, buf), 3);
+	ck_assert_int_eq(xvmx_file_read_wait(&a, 100, true, sink_fault,
+					     &faults), -EFAULT);
+	ck_assert_int_eq(xvmx_file_read_wait(&a, 100, true, sink_take,
+					     buf + 3), sizeof(want) - 4);
+	buf[sizeof(want) - 1] = 0;
+	ck_assert_str_eq(buf, want);
+	ck_assert(!xvmx_file_wait_ready(&a));
+	ck_assert_int_eq(xvmx_file_read_wait(&a, 100, true, sink_take, buf),
+			 -EAGAIN);
+	xvmx_file_release(&a);
+	/* only wait reads this way */
+	fopen_(&a, XF_REGS, false);
+	ck_assert_int_eq(xvmx_file_read_wait(&a, 100, true, sink_take, buf),
+			 -EINVAL);
+	xvmx_file_release(&a);
+	PUT_OK(XF_CTL, "quit\n");
+}
+END_TEST
+
 START_TEST(files_states)
 {
 	char *s;
@@ -436,6 +490,7 @@ Suite *files_suite(void)
 	tcase_add_test(tc, files_regs_atomic);
 	tcase_add_test(tc, files_map);
 	tcase_add_test(tc, files_wait_lines);
+	tcase_add_test(tc, files_wait_sink_fault);
 	tcase_add_test(tc, files_states);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

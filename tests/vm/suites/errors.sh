@@ -8,7 +8,7 @@
 . /suites/lib.sh
 . /suites/guestlib.sh
 
-t_plan 44
+t_plan 55
 insmod /modules/xvmx.ko
 dmesg -c >/dev/null
 
@@ -82,6 +82,35 @@ t_match "map: no such segment" "$(w map 'rwx wb 0x0 0x1000 nosuch 0x0\n')" \
 t_eq "map: write-only is an EPT misconfiguration" \
 	"$(w map '-w- wb 0x0 0x1000 vm0 0x0\n')" "Invalid argument"
 t_eq "map: unchanged by the bad writes" "$(cat "$X/map")" "$mb"
+
+# --- buffers the kernel may not read or write (tools/badbuf.c): EFAULT
+# and nothing applied; a line that ends at the last byte before an
+# unmapped page is taken whole; a wait line a read could not copy out
+# is still there for the next read, which writes nothing past it.
+printf 'pc 0x1000\nsp 0x8000\n' >"$X/regs"
+bb=$(badbuf "$X" 2>&1)
+bb_case() { printf '%s\n' "$bb" | sed -n "s/^$1 //p"; }
+t_eq "badbuf: ctl write from NULL is EFAULT" "$(bb_case ctl-null)" \
+	"Bad address"
+t_eq "badbuf: ctl write from a kernel address is EFAULT" \
+	"$(bb_case ctl-kernel)" "Bad address"
+t_eq "badbuf: ctl write into an unmapped page is EFAULT" \
+	"$(bb_case ctl-span)" "Bad address"
+t_eq "badbuf: regs write into an unmapped page is EFAULT" \
+	"$(bb_case regs-span)" "Bad address"
+t_eq "badbuf: regs line of 7 bytes ending at the hole" \
+	"$(bb_case regs-edge)" ok
+t_eq "badbuf: regs line of 16 bytes ending at the hole" \
+	"$(bb_case regs-edge-long)" ok
+t_eq "badbuf: go ending at the hole" "$(bb_case ctl-edge)" ok
+t_eq "badbuf: wait read into a hole is EFAULT" "$(bb_case wait-hole)" \
+	"Bad address"
+t_eq "badbuf: the line is read whole after it" "$(bb_case wait-edge)" \
+	"io 0x800043 pc 0x1029 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x12345678"
+t_eq "badbuf: nothing written past the line" "$(bb_case wait-edge-past)" \
+	untouched
+t_eq "badbuf: the two edge lines applied, the faulting ones not" \
+	"$(g_reg r8) $(g_reg r9)" "0x0000000000000005 0x000000123456789a"
 
 g_quit
 rmmod xvmx
