@@ -297,6 +297,34 @@ START_TEST(ctl_go_fast_edges)
 }
 END_TEST
 
+/*
+ * Names with a zero byte in them: a short name's key is matched without
+ * its length (reg_has_name_key()), so "p\0" must not find a name "p",
+ * nor "pc\0" pc; each goes the general parser's way, "unknown register".
+ */
+START_TEST(ctl_go_fast_zero_in_name)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+	} t[] = {
+#define Z(s)	{ s, sizeof(s) - 1 }	/* the bytes, not to the first zero */
+		Z("go p\0=1;"), Z("go \0c=1;"), Z("go pc\0=1;"),
+		Z("go \0\0=1;"), Z("go ax\0=1;"), Z("go r1\0=1;"),
+		Z("go pc=1;a\0=2;"), Z("go efe\0=1;"), Z("go p\0=0x1;"),
+#undef Z
+	};
+	struct xvmx_ctl c;
+	const char *err;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		ck_assert_int_eq(go_both(t[i].in, t[i].len, &c, &err), -EINVAL);
+		ck_assert_str_eq(err, "unknown register");
+	}
+}
+END_TEST
+
 /* Every writable register by name, in one list; then one too many. */
 START_TEST(ctl_go_fast_every_register)
 {
@@ -456,6 +484,7 @@ Suite *ctl_suite(void)
 	tcase_add_test(tc, ctl_errors);
 	tcase_add_test(tc, ctl_go_lists);
 	tcase_add_test(tc, ctl_go_fast_edges);
+	tcase_add_test(tc, ctl_go_fast_zero_in_name);
 	tcase_add_test(tc, ctl_go_fast_every_register);
 	tcase_add_test(tc, ctl_go_fast_mutations);
 	tcase_add_test(tc, ctl_step_map);
