@@ -96,23 +96,23 @@ static int dfs_copy_out(void *ctx, const char *p, size_t n)
 }
 
 /*
- * A line between userspace and a stack buffer, in one user-access
- * section, eight bytes a step. copy_{from,to}_user() with a length the
- * compiler cannot see checks the kernel object at every call (hardened
- * usercopy, ~80 instructions: a tenth of what an exit's round trip spends
- * outside the guest and the system call); these are only for the stack
- * buffers below, each call bounded by its buffer's size, the bound that
- * check would prove.
- */
-/*
- * Eight bytes of a stack buffer at any alignment: a plain access, where
+ * Eight bytes of a kernel buffer at any alignment: a plain access, where
  * memcpy() would bring a fortify check (a call, which objtool refuses
- * with user access on) into the section.
+ * with user access on) into the user-access sections below.
  */
 struct small_word {
 	u64 v;
 } __packed;
 
+/*
+ * A line between userspace and a kernel buffer, in one user-access
+ * section, eight bytes a step. copy_{from,to}_user() with a length the
+ * compiler cannot see checks the kernel object at every call (hardened
+ * usercopy, ~80 instructions: a tenth of what an exit's round trip spends
+ * outside the guest and the system call); these are only for the stack
+ * buffers below and an open file's line[], each call bounded by its
+ * buffer's size, the bound that check would prove.
+ */
 static int small_copy_in(char *dst, const char __user *src, size_t len)
 {
 	size_t i = 0;

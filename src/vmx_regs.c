@@ -239,9 +239,9 @@ static void fix_long_mode(struct xvmx_vcpu *v)
  * 6.8.3). When userspace moves pc on, it completed that instruction (an
  * exit's `go pc=NEXT;`), so the blocking ends; and VM entry refuses
  * blocking by STI with IF=0 (SDM 26.3.1.5). Nothing in regs shows this
- * state, so userspace could not clear it itself. @st: the blocking bits
- * of the interruptibility state before the registers were written (no
- * register writes that field).
+ * state, so userspace could not clear it itself. @st: the
+ * interruptibility state as it was before the registers were written (no
+ * register writes it), @old_rip the pc then.
  */
 static void fix_interrupt_shadow(struct xvmx_vcpu *v, u32 st, u64 old_rip)
 {
