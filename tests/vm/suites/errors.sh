@@ -86,9 +86,16 @@ t_eq "map: unchanged by the bad writes" "$(cat "$X/map")" "$mb"
 # --- buffers the kernel may not read or write (tools/badbuf.c): EFAULT
 # and nothing applied; a line that ends at the last byte before an
 # unmapped page is taken whole; a wait line a read could not copy out
-# is still there for the next read, which writes nothing past it.
+# is still there for the next read, which writes nothing past it. Not on
+# 9P: v9fs (trans=fd) takes the server's reply into its own buffer and
+# fails its copy to the reader after, so the server cannot keep the line
+# (and a read of it would block for an exit that never comes).
 printf 'pc 0x1000\nsp 0x8000\n' >"$X/regs"
-bb=$(badbuf "$X" 2>&1)
+if t_tree_is_9p; then
+	bb=$(badbuf -1 "$X" 2>&1)
+else
+	bb=$(badbuf "$X" 2>&1)
+fi
 bb_case() { printf '%s\n' "$bb" | sed -n "s/^$1 //p"; }
 t_eq "badbuf: ctl write from NULL is EFAULT" "$(bb_case ctl-null)" \
 	"Bad address"
@@ -105,10 +112,17 @@ t_eq "badbuf: regs line of 16 bytes ending at the hole" \
 t_eq "badbuf: go ending at the hole" "$(bb_case ctl-edge)" ok
 t_eq "badbuf: wait read into a hole is EFAULT" "$(bb_case wait-hole)" \
 	"Bad address"
-t_eq "badbuf: the line is read whole after it" "$(bb_case wait-edge)" \
-	"io 0x800043 pc 0x1029 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x12345678"
-t_eq "badbuf: nothing written past the line" "$(bb_case wait-edge-past)" \
-	untouched
+if t_tree_is_9p; then
+	t_skip "badbuf: the line is read whole after it" \
+		"9P: v9fs took the reply before its copy failed"
+	t_skip "badbuf: nothing written past the line" "9P: not read again"
+else
+	t_eq "badbuf: the line is read whole after it" \
+		"$(bb_case wait-edge)" \
+		"io 0x800043 pc 0x1029 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0x12345678"
+	t_eq "badbuf: nothing written past the line" \
+		"$(bb_case wait-edge-past)" untouched
+fi
 t_eq "badbuf: the two edge lines applied, the faulting ones not" \
 	"$(g_reg r8) $(g_reg r9)" "0x0000000000000005 0x000000123456789a"
 
