@@ -24,6 +24,20 @@
  * the guest back to the kthread (and its command to the queue) as soon as
  * anything else wants the vCPU (a request, a signal, Linux wanting the
  * CPU), so the kthread stays the owner and the slow path the rule.
+ *
+ * Polling. A caller on another CPU cannot run the guest itself; what its
+ * round trip costs is the hand-offs: a wakeup of the kthread (an IPI and
+ * a context switch on the owned CPU), then one of the caller when its
+ * command is done (the same on its CPU), twice per exit (the go write,
+ * the wait read). So both sides spin a little before they sleep, as
+ * KVM's halt polling does: the caller, for poll_ns, on its command's
+ * completion (a wait's too: the guest's next exit); the kthread, for as
+ * long, on the next command after one from another CPU, until a window
+ * passes with none. A waiter that spins is not on the wait queue, so the
+ * other side's wake_up() finds no one to wake. Either side stops at once
+ * when its CPU is wanted (need_resched()) or a signal comes, and the
+ * caller's CPU never spins for the owned CPU (that would only hold off
+ * the kthread).
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 
@@ -32,6 +46,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -53,6 +68,7 @@ void xvmx_cmdq_init(struct xvmx_vcpu *v)
 	INIT_LIST_HEAD(&q->postponed);
 	init_waitqueue_head(&q->kwq);
 	q->accepting = false;
+	q->remote = false;
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_init);
 
@@ -62,13 +78,19 @@ static void xvmx_kick_fn(void *info)
 }
 
 /* Get the kthread out of guest mode so it looks at the queue. */
-static void xvmx_kick(struct xvmx_vcpu *v)
+static void xvmx_kick(struct xvmx_vcpu *v, bool stop_guest)
 {
 	xvmx_make_request(&v->requests, XVMX_REQ_CMD);
 	wake_up(&v->cmdq.kwq);
-	if (READ_ONCE(v->state) == XVMX_RUNNING)
+	if (stop_guest && READ_ONCE(v->state) == XVMX_RUNNING)
 		smp_call_function_single(v->cpu, xvmx_kick_fn, NULL, 0);
 }
+
+/* How long a caller or the kthread spins before it sleeps (see the top). */
+static unsigned int poll_ns = 50000;
+module_param(poll_ns, uint, 0644);
+MODULE_PARM_DESC(poll_ns,
+		 "ns a caller on another CPU, and the kthread after its command, spin before sleeping (0: never; default 50000)");
 
 static bool cmd_done(struct xvmx_cmd *c)
 {
@@ -92,9 +114,35 @@ static int cmd_enqueue(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 	}
 	c->cstate = XCMD_QUEUED;
 	list_add_tail(&c->node, &q->queue);
+	if (raw_smp_processor_id() != v->cpu)
+		WRITE_ONCE(q->remote, true);
 	spin_unlock_irq(&v->lock);
-	xvmx_kick(v);
+	/*
+	 * A wait has nothing to do before the guest's next exit, which ends
+	 * the run anyway: it need not force one.
+	 */
+	xvmx_kick(v, fn != xvmx_cmd_wait);
 	return 0;
+}
+
+/*
+ * A caller on another CPU: spin for @c's completion before sleeping (see
+ * the top); true if it completed.
+ */
+static bool cmd_poll(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+{
+	u64 limit = READ_ONCE(poll_ns), start;
+
+	if (!limit || raw_smp_processor_id() == v->cpu)
+		return false;
+	start = local_clock();
+	while (!cmd_done(c)) {
+		if (need_resched() || signal_pending(current) ||
+		    local_clock() - start >= limit)
+			return false;
+		cpu_relax();
+	}
+	return true;
 }
 
 /* Let the kthread finish with @c before the caller's frame is gone. */
@@ -291,7 +339,7 @@ int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c, xvmx_cmd_fn fn,
 	err = cmd_enqueue(v, c, fn, arg);
 	if (err)
 		return err;
-	if (!wait_event_interruptible(c->wq, cmd_done(c)))
+	if (cmd_poll(v, c) || !wait_event_interruptible(c->wq, cmd_done(c)))
 		return cmd_finish(v, c);
 
 	spin_lock_irq(&v->lock);
@@ -403,6 +451,37 @@ XVMX_EXPORT_FOR_KUNIT(xvmx_cmdq_set_accepting);
 
 /* ---------------------------------------------------------- the kthread */
 
+/* Something for the kthread: a command, a guest a caller handed over, stop. */
+static bool thread_has_work(struct xvmx_vcpu *v)
+{
+	return xvmx_cmdq_pending(v) || READ_ONCE(v->state) == XVMX_RUNNING ||
+	       kthread_should_stop();
+}
+
+/*
+ * After a command from another CPU, spin for the next one before sleeping
+ * (see the top); true if work came. A window with none ends the polling
+ * until a caller on another CPU submits again.
+ */
+static bool thread_poll(struct xvmx_vcpu *v)
+{
+	u64 limit = READ_ONCE(poll_ns), start;
+
+	if (!limit || !READ_ONCE(v->cmdq.remote))
+		return false;
+	start = local_clock();
+	while (!thread_has_work(v)) {
+		if (need_resched())
+			return false;
+		if (local_clock() - start >= limit) {
+			WRITE_ONCE(v->cmdq.remote, false);
+			return false;
+		}
+		cpu_relax();
+	}
+	return true;
+}
+
 /*
  * The vCPU kthread: bound to the owned CPU by kthread_create_on_cpu() and
  * also kept from migrating for its whole life. A bound kthread is not a
@@ -443,10 +522,9 @@ static int xvmx_thread(void *data)
 			continue;
 		}
 		/* a caller may have started the guest and handed it over */
-		wait_event_interruptible(v->cmdq.kwq,
-					 xvmx_cmdq_pending(v) ||
-					 READ_ONCE(v->state) == XVMX_RUNNING ||
-					 kthread_should_stop());
+		if (!thread_poll(v))
+			wait_event_interruptible(v->cmdq.kwq,
+						 thread_has_work(v));
 	}
 
 	/* the creator stops us */

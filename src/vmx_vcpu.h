@@ -146,6 +146,11 @@ struct xvmx_cmdq {
 	struct list_head postponed;	/* ran, asked to run again later */
 	wait_queue_head_t kwq;		/* the kthread sleeps here */
 	bool accepting;			/* false: submissions fail */
+	/*
+	 * A caller on another CPU submitted the last command: the kthread
+	 * polls for the next one before it sleeps (vmx_cmdq.c, "Polling").
+	 */
+	bool remote;
 };
 
 struct xvmx_vcpu {

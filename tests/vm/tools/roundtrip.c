@@ -16,6 +16,10 @@
  * the guest inside its own ctl writes), writes it again with no task
  * switch in between, and prints "hwbp: H of 2 writes seen".
  *
+ * A second line counts the times this process slept in them (its
+ * voluntary context switches), for poll.sh: a VMM on another CPU than
+ * the vCPU's should sleep in few of them while xvmx polls.
+ *
  * usage: roundtrip [-r DIR] [-b] [N]   (the guest must be loaded and mapped)
  */
 #include <fcntl.h>
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "xvmxfile.h"
@@ -77,6 +82,7 @@ int main(int argc, char **argv)
 	unsigned long n = 1000, i;
 	char line[512], go[64];
 	int cfd, wfd, bfd = -1;
+	struct rusage r0, r1;
 	uint64_t hits;
 	char *ax;
 
@@ -94,6 +100,7 @@ int main(int argc, char **argv)
 	wfd = xopen("wait", O_RDONLY);
 	watched = 1;
 	snprintf(go, sizeof(go), "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
+	getrusage(RUSAGE_SELF, &r0);
 	ctl(cfd, go);
 	for (i = 0; i < n; i++) {
 		next_line(wfd, line, sizeof(line));
@@ -107,6 +114,7 @@ int main(int argc, char **argv)
 	next_line(wfd, line, sizeof(line));
 	/* right after the last exit, in this task */
 	watched = 2;
+	getrusage(RUSAGE_SELF, &r1);
 	ax = strstr(line, " ax ");
 	if (strncmp(line, "io 0x810043 ", 12) || !ax) {
 		fprintf(stderr, "roundtrip: unexpected final exit: %s", line);
@@ -123,5 +131,6 @@ int main(int argc, char **argv)
 	}
 	printf("roundtrip: %lu round trips, %llu guest TSC cycles each\n", n,
 	       strtoull(ax + 4, NULL, 0));
+	printf("roundtrip: slept %ld times\n", r1.ru_nvcsw - r0.ru_nvcsw);
 	return 0;
 }
