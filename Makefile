@@ -27,7 +27,7 @@ KWERROR := KCFLAGS=-Werror
 endif
 
 .PHONY: all module tools check check-valgrind fuzz vmtest test deps clean \
-	guests demo docs lint bench
+	guests demo docs lint bench bench-smp
 
 all: module tools
 
@@ -101,6 +101,15 @@ bench: guests tools
 		--suite-timeout 3000 --log $(BENCH_LOG) || rc=$$?; \
 	[ -f $(BENCH_LOG) ] && sed -n 's/^# bench: //p' $(BENCH_LOG); \
 	echo "bench: serial log in $(BENCH_LOG)"; exit $$rc
+
+# The round trip from the vCPU's CPU and from another (benchsmp.sh,
+# manual): the same boot as bench's, with 2 CPUs.
+bench-smp: guests tools
+	@rc=0; tests/vm/run --kernel debian --suites benchsmp --ips 3500000000 \
+		--smp 2 --append nolapic_timer --megs 512 --timeout 3600 \
+		--suite-timeout 3000 --log $(BENCH_LOG) || rc=$$?; \
+	[ -f $(BENCH_LOG) ] && sed -n 's/^# bench: //p' $(BENCH_LOG); \
+	echo "bench-smp: serial log in $(BENCH_LOG)"; exit $$rc
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true

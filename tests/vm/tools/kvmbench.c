@@ -348,11 +348,15 @@ static void bench_map(unsigned long mib, unsigned int reps)
 int main(int argc, char **argv)
 {
 	unsigned long n = 1000, span = 350000000;
+	bool quick = false;
 	int c, sz;
 
 	bench_side = "kvm";
-	while ((c = getopt(argc, argv, "g:n:s:")) != -1) {
+	while ((c = getopt(argc, argv, "g:n:qs:")) != -1) {
 		switch (c) {
+		case 'q':
+			quick = true;
+			break;
 		case 'g':
 			gdir = optarg;
 			break;
@@ -363,7 +367,7 @@ int main(int argc, char **argv)
 			span = strtoul(optarg, NULL, 0);
 			break;
 		default:
-			fprintf(stderr, "usage: kvmbench [-g DIR] [-n N] [-s SPAN]\n");
+			fprintf(stderr, "usage: kvmbench [-g DIR] [-n N] [-q] [-s SPAN]\n");
 			return 2;
 		}
 	}
@@ -403,6 +407,8 @@ int main(int argc, char **argv)
 	bench_out(n);
 	bench_insn("cpuid", 0, n);
 	bench_insn("vmcall", 1, n);
+	if (quick)	/* -q: the round trips only (bench-smp) */
+		goto out;
 	bench_gaps(span / 10, 2, 0);
 	bench_gaps(span, 0x202, 1);
 	bench_regs(n);
@@ -410,6 +416,7 @@ int main(int argc, char **argv)
 	bench_map(1, 8);
 	bench_map(16, 2);
 	bench_map(256, 1);
+out:
 	info("done");
 	return 0;
 }

@@ -441,11 +441,15 @@ static void print_stats(void)
 int main(int argc, char **argv)
 {
 	unsigned long n = 1000, span = 350000000;
+	bool quick = false;
 	int c;
 
 	bench_side = "xvmx";
-	while ((c = getopt(argc, argv, "r:g:n:s:")) != -1) {
+	while ((c = getopt(argc, argv, "r:g:n:qs:")) != -1) {
 		switch (c) {
+		case 'q':
+			quick = true;
+			break;
 		case 'r':
 			snprintf(root, sizeof(root), "%s", optarg);
 			break;
@@ -459,7 +463,7 @@ int main(int argc, char **argv)
 			span = strtoul(optarg, NULL, 0);
 			break;
 		default:
-			fprintf(stderr, "usage: xvmxbench [-r DIR] [-g DIR] [-n N] [-s SPAN]\n");
+			fprintf(stderr, "usage: xvmxbench [-r DIR] [-g DIR] [-n N] [-q] [-s SPAN]\n");
 			return 2;
 		}
 	}
@@ -467,8 +471,10 @@ int main(int argc, char **argv)
 	if (!delta)
 		die("%lu deltas:", n);
 	vm0 = segment("vm0", LOW_SIZE);
-	close(segment("vm1", HIGH_MAX));
-	hugefd = huge_segment(HIGH_MAX);
+	if (!quick) {
+		close(segment("vm1", HIGH_MAX));
+		hugefd = huge_segment(HIGH_MAX);
+	}
 	ctlfd = xopen("ctl", O_WRONLY);
 	xwrite(ctlfd, "init\n");
 	waitfd = xopen("wait", O_RDONLY);
@@ -483,6 +489,8 @@ int main(int argc, char **argv)
 	bench_insn("cpuid_mapped", 0, true, n);
 	bench_insn("vmcall", 1, false, n);
 	bench_insn("vmcall_mapped", 1, true, n);
+	if (quick)	/* -q: the round trips only (bench-smp) */
+		goto out;
 	bench_gaps(span / 10, 2, 0);
 	bench_gaps(span, 0x202, 1);
 	bench_regs(n);
@@ -504,6 +512,7 @@ int main(int argc, char **argv)
 		unlink(HUGE_SEG);
 	}
 	print_stats();
+out:
 	xwrite(ctlfd, "quit\n");
 	unlink("/dev/shm/vm0");
 	info("done");
