@@ -35,9 +35,9 @@
  * long, on the next command after one from another CPU, until a window
  * passes with none. A waiter that spins is not on the wait queue, so the
  * other side's wake_up() finds no one to wake. Either side stops at once
- * when its CPU is wanted (need_resched()) or a signal comes, and the
- * caller's CPU never spins for the owned CPU (that would only hold off
- * the kthread).
+ * when its CPU is wanted (need_resched()), the caller also when a signal
+ * comes; a caller on the owned CPU never spins (it would only hold off
+ * the kthread it waits for).
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 

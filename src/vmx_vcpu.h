@@ -147,8 +147,9 @@ struct xvmx_cmdq {
 	wait_queue_head_t kwq;		/* the kthread sleeps here */
 	bool accepting;			/* false: submissions fail */
 	/*
-	 * A caller on another CPU submitted the last command: the kthread
-	 * polls for the next one before it sleeps (vmx_cmdq.c, "Polling").
+	 * A caller on another CPU submitted a command since the kthread's
+	 * last polling window passed empty: it polls for the next one before
+	 * it sleeps (vmx_cmdq.c, "Polling").
 	 */
 	bool remote;
 };
