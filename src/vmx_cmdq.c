@@ -592,6 +592,7 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	v->requests = 0;
 	v->errstr[0] = 0;
 	memset(v->stats, 0, sizeof(v->stats));
+	xvmx_regs_page_reset(v);
 	init_completion(&v->init_done);
 	xvmx_set_state(v, XVMX_INIT);
 	xvmx_cmdq_set_accepting(v, true);
@@ -673,22 +674,31 @@ struct xvmx_vcpu *xvmx_vcpu_create(int cpu)
 	if (!v)
 		return NULL;
 	v->wait_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!v->wait_page) {
-		kfree(v);
-		return NULL;
-	}
+	if (!v->wait_page)
+		goto err_free_vcpu;
+	v->regs_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!v->regs_page)
+		goto err_free_wait_page;
+	v->regs_pg = page_address(v->regs_page);
 	v->cpu = cpu;
 	v->state = XVMX_INACTIVE;
 	mutex_init(&v->life);
 	init_waitqueue_head(&v->pollwq);
 	xvmx_cmdq_init(v);
 	return v;
+
+err_free_wait_page:
+	__free_page(v->wait_page);
+err_free_vcpu:
+	kfree(v);
+	return NULL;
 }
 
 void xvmx_vcpu_destroy(struct xvmx_vcpu *v)
 {
 	vcpu_quit(v);
 	mutex_destroy(&v->life);
+	__free_page(v->regs_page);
 	__free_page(v->wait_page);
 	kfree(v);
 }
@@ -958,4 +968,18 @@ struct page *xvmx_cmdq_wait_page(const struct xvmx_backend *be)
 void xvmx_cmdq_wait_mapped(const struct xvmx_backend *be, int delta)
 {
 	atomic_add(delta, &be_vcpu(be)->wait_maps);
+}
+
+struct page *xvmx_cmdq_regs_page(const struct xvmx_backend *be)
+{
+	return be_vcpu(be)->regs_page;
+}
+
+void xvmx_cmdq_regs_mapped(const struct xvmx_backend *be, int delta)
+{
+	struct xvmx_vcpu *v = be_vcpu(be);
+
+	/* the last mapping gone: nothing stays marked for a later one */
+	if (atomic_add_return(delta, &v->regs_maps) == 0)
+		xvmx_regs_page_reset(v);
 }

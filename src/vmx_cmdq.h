@@ -71,6 +71,14 @@ struct page *xvmx_cmdq_wait_page(const struct xvmx_backend *be);
 void xvmx_cmdq_wait_mapped(const struct xvmx_backend *be, int delta);
 
 /*
+ * The page `regs` maps (xvmx_regspage.h), and its mappings' count: while
+ * it is not 0, reported exits store the GPRs there and go and step load
+ * the ones it marks.
+ */
+struct page *xvmx_cmdq_regs_page(const struct xvmx_backend *be);
+void xvmx_cmdq_regs_mapped(const struct xvmx_backend *be, int delta);
+
+/*
  * The queue itself, for vmx_cmdq.c and its KUnit suite: submit @fn(@arg)
  * to the kthread and sleep until it completes (-ERESTARTSYS when a signal
  * abandons it first); run every queued command (on the kthread).

@@ -66,9 +66,12 @@ static int ctl_go(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 
 	if (v->state != XVMX_READY)
 		return -EBUSY;
-	if (ctl->go.n) {
+	if (ctl->go.n || xvmx_regs_page_marked(v)) {
 		xvmx_vmcs_load(v);
-		err = xvmx_regs_apply(v, &ctl->go);
+		/* the list first: where it fails, the marks stay for later */
+		err = ctl->go.n ? xvmx_regs_apply(v, &ctl->go) : 0;
+		if (!err)
+			xvmx_regs_page_load(v);
 		xvmx_vmcs_put(v);
 		if (err)
 			return err;
@@ -110,6 +113,11 @@ static int ctl_step(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 				return err;
 			v->stepmapped = true;
 			v->onentry |= XE_FLUSH_EPT;
+		}
+		if (xvmx_regs_page_marked(v)) {
+			xvmx_vmcs_load(v);
+			xvmx_regs_page_load(v);
+			xvmx_vmcs_put(v);
 		}
 		v->got &= ~(XG_STEP | XG_STEPERR | XG_EXIT);
 		v->onentry |= XE_STEP;

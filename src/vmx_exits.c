@@ -60,6 +60,7 @@ static void xvmx_snapshot_exit(struct xvmx_vcpu *v, u32 reason)
 	static_assert(XGPR_R15 == 15 && XGPR_SP_UNUSED == 4);
 	memcpy(e->gpr, v->gprs.r, sizeof(e->gpr));
 	e->gpr[XGPR_SP_UNUSED] = e->sp;
+	xvmx_regs_page_store(v, e->gpr);
 }
 
 /*

@@ -278,10 +278,50 @@ static const struct vm_operations_struct dfs_wait_vm_ops = {
 	.close = dfs_wait_vm_close,
 };
 
+/*
+ * `regs` maps shared and writable as one page: the GPRs as numbers, both
+ * ways (xvmx_regspage.h). Only a shared mapping: stores to a private copy
+ * would never reach the module.
+ */
+static void dfs_regs_vm_open(struct vm_area_struct *vma)
+{
+	xvmx_cmdq_regs_mapped(dfs_backend, 1);
+}
+
+static void dfs_regs_vm_close(struct vm_area_struct *vma)
+{
+	xvmx_cmdq_regs_mapped(dfs_backend, -1);
+}
+
+static const struct vm_operations_struct dfs_regs_vm_ops = {
+	.open = dfs_regs_vm_open,
+	.close = dfs_regs_vm_close,
+};
+
+static int dfs_mmap_regs(struct vm_area_struct *vma)
+{
+	int err;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	/* VM_MAYSHARE: MAP_SHARED, also from a read-only open */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	err = vm_insert_page(vma, vma->vm_start,
+			     xvmx_cmdq_regs_page(dfs_backend));
+	if (err)
+		return err;
+	vma->vm_ops = &dfs_regs_vm_ops;
+	dfs_regs_vm_open(vma);
+	return 0;
+}
+
 static int dfs_mmap(struct file *f, struct vm_area_struct *vma)
 {
 	int err;
 
+	if (dfs_o(f)->file == XF_REGS)
+		return dfs_mmap_regs(vma);
 	if (dfs_o(f)->file != XF_WAIT)
 		return -ENODEV;
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)

@@ -14,6 +14,7 @@
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
 #include "vmx_ops.h"
+#include "xvmx_regspage.h"
 
 /* ------------------------------------------------------------- registers */
 
@@ -294,6 +295,68 @@ int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs)
 	if (st & blocking)
 		fix_interrupt_shadow(v, st, rip);
 	return xvmx_check_vmcs(v) ? 0 : -EIO;
+}
+
+/* ------------------------------------------------- the mapped regs page */
+
+/* the exit's GPRs are the page's, sp in the same place */
+static_assert(sizeof_field(struct xvmx_regs_page, gpr) ==
+	      sizeof_field(struct xvmx_exit, gpr));
+static_assert(XGPR_SP_UNUSED == XVMX_REGS_PAGE_SP);
+static_assert(sizeof(struct xvmx_regs_page) <= PAGE_SIZE);
+
+static struct xvmx_regs_page *regs_page(struct xvmx_vcpu *v)
+{
+	return v->regs_pg;
+}
+
+/*
+ * Nothing marked, no GPRs: at init (a new VM sees nothing of the last
+ * one's guest) and when the last mapping goes.
+ */
+void xvmx_regs_page_reset(struct xvmx_vcpu *v)
+{
+	memset(regs_page(v), 0, sizeof(*regs_page(v)));
+}
+
+/* Are GPRs marked for loading (and the page mapped)? */
+bool xvmx_regs_page_marked(struct xvmx_vcpu *v)
+{
+	return atomic_read(&v->regs_maps) && READ_ONCE(regs_page(v)->load);
+}
+
+/*
+ * A go or step about to start the guest: load the GPRs the VMM marked
+ * (xvmx_regspage.h). The page is the VMM's, shared with every process
+ * that maps it: the marks are taken once (xchg), each value is read once,
+ * and any 64-bit value is a valid GPR, so nothing it holds needs a check.
+ * Vmcs context (sp is GUEST_RSP).
+ */
+void xvmx_regs_page_load(struct xvmx_vcpu *v)
+{
+	struct xvmx_regs_page *pg = regs_page(v);
+	unsigned long load;
+
+	if (!atomic_read(&v->regs_maps))
+		return;
+	load = xchg(&pg->load, 0) & GENMASK(XVMX_REGS_PAGE_GPRS - 1, 0);
+	/* by the lowest bit set: a third of for_each_set_bit()'s cost */
+	for (; load; load &= load - 1) {
+		unsigned int n = __ffs(load);
+		u64 val = READ_ONCE(pg->gpr[n]);
+
+		if (unlikely(n == XVMX_REGS_PAGE_SP))
+			vmcs_writel(v, GUEST_RSP, val);
+		else
+			v->gprs.r[n] = val;
+	}
+}
+
+/* A reported exit, its GPRs in @gpr (sp in its place): into the page. */
+void xvmx_regs_page_store(struct xvmx_vcpu *v, const u64 *gpr)
+{
+	if (atomic_read(&v->regs_maps))
+		memcpy(regs_page(v)->gpr, gpr, sizeof(regs_page(v)->gpr));
 }
 
 /* Every register in table order; snprintf semantics. */

@@ -42,6 +42,8 @@
 /* CR8 holds the task-priority class, bits 3:0 (SDM 11.8.6) */
 #define XVMX_CR8_MASK		0xfULL
 
+struct xvmx_regs_page;
+
 /* Guest GPRs as vmx_asm.S stores them, indexed by enum xvmx_gpr. */
 struct xvmx_gprs {
 	u64 r[XGPR_NR];
@@ -181,6 +183,14 @@ struct xvmx_vcpu {
 	 */
 	struct page *wait_page;
 	atomic_t wait_maps;
+	/*
+	 * The page `regs` maps (xvmx_regspage.h): the GPRs stored by the
+	 * runner at each reported exit and loaded by go and step, while
+	 * regs_maps (mappings of it, atomic) is not 0.
+	 */
+	struct page *regs_page;
+	struct xvmx_regs_page *regs_pg;	/* its address */
+	atomic_t regs_maps;
 	unsigned long requests;		/* XVMX_REQ_*, atomic bit ops */
 
 	/*
@@ -353,6 +363,10 @@ void xvmx_step_unmap(struct xvmx_vcpu *v);
 /* vmx_regs.c, vmcs context: the register table and the FPU image. */
 int xvmx_regs_print(struct xvmx_vcpu *v, char *buf, size_t size);
 int xvmx_regs_apply(struct xvmx_vcpu *v, const struct xvmx_regset *rs);
+void xvmx_regs_page_reset(struct xvmx_vcpu *v);
+bool xvmx_regs_page_marked(struct xvmx_vcpu *v);
+void xvmx_regs_page_load(struct xvmx_vcpu *v);
+void xvmx_regs_page_store(struct xvmx_vcpu *v, const u64 *gpr);
 long xvmx_fpu_read(struct xvmx_vcpu *v, void *buf, size_t len, loff_t off);
 long xvmx_fpu_write(struct xvmx_vcpu *v, const void *buf, size_t len,
 		    loff_t off);

@@ -11,6 +11,15 @@
  *                           "wait: LINE" or "wait: EAGAIN"
  *   waitmap DIR refuse      prints the errno name of each mapping the
  *                           module must refuse (or "ok" if it did not)
+ *   waitmap DIR regs OP...  maps regs (include/xvmx_regspage.h) and runs
+ *                           each OP in turn: "set N VAL" (gpr[N] = VAL,
+ *                           then load's bit N), "load HEX" (load = HEX),
+ *                           "get N" (prints "gprN VAL", as regs does), "bits" (prints
+ *                           "load HEX"), "ctl LINE" (a write to ctl:
+ *                           prints "ctl ok" or "ctl ERRNO"), "wait" (a
+ *                           blocking read of wait: prints the line),
+ *                           "unmap" and "map"
+ *   waitmap DIR regsrefuse  as refuse, for the mappings of regs
  *
  * Exits 1 on a failure of its own (open, a write, a torn page).
  */
@@ -22,6 +31,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "xvmxfile.h"
+#include "xvmx_regspage.h"
 #include "xvmx_waitpage.h"
 
 static const char *errname(int e)
@@ -31,6 +41,7 @@ static const char *errname(int e)
 	case EINVAL: return "EINVAL";
 	case ENODEV: return "ENODEV";
 	case EPERM: return "EPERM";
+	case EBUSY: return "EBUSY";
 	default: return strerror(e);
 	}
 }
@@ -154,10 +165,112 @@ static int do_refuse(void)
 	return 0;
 }
 
+static volatile struct xvmx_regs_page *map_regs(int fd)
+{
+	void *p = mmap(NULL, XVMX_REGS_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap regs");
+		exit(1);
+	}
+	return p;
+}
+
+static unsigned int gpr_arg(const char *s)
+{
+	unsigned int n = strtoul(s, NULL, 0);
+
+	if (n >= XVMX_REGS_PAGE_GPRS) {
+		fprintf(stderr, "regs: no gpr %s\n", s);
+		exit(2);
+	}
+	return n;
+}
+
+static int do_regs(int argc, char **argv)
+{
+	int fd = xopen("regs", O_RDWR), ctl = xopen("ctl", O_WRONLY), i;
+	volatile struct xvmx_regs_page *pg = map_regs(fd);
+	char buf[1024];
+	ssize_t n;
+	unsigned int g;
+
+	for (i = 0; i < argc; i++) {
+		const char *op = argv[i];
+
+		if (!pg && strcmp(op, "map") && strcmp(op, "ctl") &&
+		    strcmp(op, "wait")) {
+			fprintf(stderr, "regs: %s needs the mapping\n", op);
+			return 2;
+		}
+		if (!strcmp(op, "set") && i + 2 < argc) {
+			g = gpr_arg(argv[++i]);
+			pg->gpr[g] = strtoull(argv[++i], NULL, 0);
+			__sync_synchronize();	/* the value before its mark */
+			pg->load |= 1U << g;
+		} else if (!strcmp(op, "load") && i + 1 < argc) {
+			pg->load = strtoul(argv[++i], NULL, 16);
+		} else if (!strcmp(op, "get") && i + 1 < argc) {
+			g = gpr_arg(argv[++i]);
+			printf("gpr%u 0x%016llx\n", g,
+			       (unsigned long long)pg->gpr[g]);
+		} else if (!strcmp(op, "bits")) {
+			printf("load 0x%x\n", pg->load);
+		} else if (!strcmp(op, "ctl") && i + 1 < argc) {
+			n = snprintf(buf, sizeof(buf), "%s\n", argv[++i]);
+			printf("ctl %s\n", write(ctl, buf, n) == n ? "ok" :
+			       errname(errno));
+		} else if (!strcmp(op, "wait")) {
+			int w = xopen("wait", O_RDONLY);
+
+			n = read(w, buf, sizeof(buf) - 1);
+			close(w);
+			if (n < 0) {
+				perror("read wait");
+				return 1;
+			}
+			buf[n] = 0;
+			buf[strcspn(buf, "\n")] = 0;
+			printf("wait %s\n", buf);
+		} else if (!strcmp(op, "unmap")) {
+			munmap((void *)pg, XVMX_REGS_PAGE_SIZE);
+			pg = NULL;
+		} else if (!strcmp(op, "map")) {
+			pg = map_regs(fd);
+		} else {
+			fprintf(stderr, "regs: bad op %s\n", op);
+			return 2;
+		}
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/*
+ * regs maps shared only (a private copy's stores would never reach the
+ * module), one page at offset 0; read-only from a read-only open.
+ */
+static int do_regsrefuse(void)
+{
+	int rw = xopen("regs", O_RDWR), ro = xopen("regs", O_RDONLY);
+
+	try_map("private", rw, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	try_map("two pages", rw, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	try_map("offset 4096", rw, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+		4096);
+	try_map("read-only open, writable", ro, 4096, PROT_READ | PROT_WRITE,
+		MAP_SHARED, 0);
+	try_map("read-only open, read-only", ro, 4096, PROT_READ, MAP_SHARED,
+		0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: waitmap DIR go LINE... | DIR refuse\n");
+		fprintf(stderr, "usage: waitmap DIR go LINE... | DIR refuse |\n"
+			"       waitmap DIR regs OP... | DIR regsrefuse\n");
 		return 2;
 	}
 	snprintf(root, sizeof(root), "%s", argv[1]);
@@ -165,6 +278,10 @@ int main(int argc, char **argv)
 		return do_go(argc - 3, argv + 3, !strcmp(argv[2], "go"));
 	if (!strcmp(argv[2], "refuse"))
 		return do_refuse();
+	if (!strcmp(argv[2], "regs"))
+		return do_regs(argc - 3, argv + 3);
+	if (!strcmp(argv[2], "regsrefuse"))
+		return do_regsrefuse();
 	fprintf(stderr, "waitmap: unknown mode %s\n", argv[2]);
 	return 2;
 }
