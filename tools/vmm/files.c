@@ -100,6 +100,23 @@ static void wait_page_map(void)
 }
 
 /*
+ * Map regs read-write, where the tree offers it (debugfs): the GPRs go
+ * through its page (vcpu.c); without it they go as text, as before.
+ */
+static void regs_page_map(void)
+{
+	void *p = mmap(NULL, XVMX_REGS_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, regs_fd, 0);
+
+	if (p == MAP_FAILED) {
+		vlog("regs: not mapped (%s): GPRs go as text",
+		     strerror(errno));
+		return;
+	}
+	vcpu_regs_page = p;
+}
+
+/*
  * On the vCPU's CPU the go write runs the guest in vmx's own system call
  * and returns at its next exit (Documentation/vmx.rst, "How an exit
  * flows"); from another CPU every command goes through the vCPU's thread,
@@ -180,8 +197,10 @@ int files_open(const char *dir, bool map_wait)
 			return -errno;
 	} else if (!fstatfs(wait_fd, &sf) && sf.f_type == DEBUGFS_MAGIC) {
 		/* only debugfs's wait has the page: a FUSE tree's would read */
-		if (map_wait)
+		if (map_wait) {
 			wait_page_map();
+			regs_page_map();
+		}
 		vcpu_cpu_join();
 	}
 	return 0;

@@ -7,6 +7,11 @@
  * does not carry comes from one read of `regs` per exit, counted so that
  * -v shows how often that still happens. Register changes are queued and
  * go with the next `go` as name=value;... .
+ *
+ * Where `regs` is mapped (include/xvmx_regspage.h, debugfs only) the GPRs
+ * go through its page both ways: each exit leaves them all there, so a
+ * GPR never costs a regs read, and a GPR set is stored there and marked
+ * for the next go instead of going into the list.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +21,27 @@
 
 unsigned long regs_reads;
 int (*vcpu_fetch)(char *buf, size_t size);
+volatile struct xvmx_regs_page *vcpu_regs_page;
+unsigned long page_gpr_sets;
+static unsigned int page_marks;	/* GPRs stored in the page, to be marked */
+
+static const char *const gpr_names[16] = {
+	"ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+/* @name's place in the regs page, or -1 (not a GPR, no page) */
+static int page_gpr(const char *name)
+{
+	unsigned int i;
+
+	if (!vcpu_regs_page)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(gpr_names); i++)
+		if (!strcmp(gpr_names[i], name))
+			return i;
+	return -1;
+}
 
 /* ------------------------------------------------------- exit lines */
 
@@ -151,6 +177,10 @@ u64 vcpu_get(const char *name)
 
 	if (golist_get(name, &v))
 		return v;
+	/* the exit left every GPR in the page; one set since is there too */
+	n = cur ? page_gpr(name) : -1;
+	if (n >= 0)
+		return vcpu_regs_page->gpr[n];
 	if (cur) {
 		if (!strcmp(name, "pc"))
 			return cur->pc;
@@ -175,7 +205,15 @@ u64 vcpu_get(const char *name)
 
 void vcpu_set(const char *name, u64 val)
 {
-	int n = snprintf(golist + golen, sizeof(golist) - golen, "%s=0x%llx;",
+	int n = page_gpr(name);
+
+	if (n >= 0) {
+		vcpu_regs_page->gpr[n] = val;
+		page_marks |= 1U << n;
+		page_gpr_sets++;
+		return;
+	}
+	n = snprintf(golist + golen, sizeof(golist) - golen, "%s=0x%llx;",
 			 name, (unsigned long long)val);
 
 	if (n < 0 || (size_t)n >= sizeof(golist) - golen)
@@ -185,15 +223,16 @@ void vcpu_set(const char *name, u64 val)
 
 const char *vcpu_golist(void)
 {
+	/* the values stored before their marks (the module takes marks once) */
+	if (page_marks) {
+		__atomic_or_fetch(&vcpu_regs_page->load, page_marks,
+				  __ATOMIC_RELEASE);
+		page_marks = 0;
+	}
 	return golist;
 }
 
 const char *gpr_name(unsigned int n)
 {
-	static const char *const names[16] = {
-		"ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
-		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-	};
-
-	return names[n & 15];
+	return gpr_names[n & 15];
 }

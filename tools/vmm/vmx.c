@@ -128,6 +128,7 @@ static void report(const char *why)
 	       "%lu, acked %lu", exits_seen, page_exits, irqs_posted,
 	       acks_seen);
 	warnx_("regs reads %lu", regs_reads);
+	warnx_("GPRs set through the regs page %lu", page_gpr_sets);
 }
 
 static void prof_report(void);
@@ -572,7 +573,7 @@ static void usage(int status)
 		"  -T secs  give up after secs seconds\n"
 		"  -P hz    sample the guest's pc hz times a second; print "
 		"the profile\n"
-		"  -W       read every exit from wait (do not map its page)\n"
+		"  -W       read every exit from wait, registers as text (map no page)\n"
 		"  -v       exit counts at the end; -vv every exit\n");
 	exit(status);
 }

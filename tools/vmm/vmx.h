@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "xvmx_regspage.h"
 #include "xvmx_text.h"
 
 #define KiB		1024ULL
@@ -95,20 +96,28 @@ bool files_has_reg(const char *name);
 /* ------------------------------------------------------------- vcpu.c */
 
 extern unsigned long regs_reads;
+/* GPRs vcpu_set() stored in the regs page rather than the go list */
+extern unsigned long page_gpr_sets;
 /* reads `regs` (files.c sets it) */
 extern int (*vcpu_fetch)(char *buf, size_t size);
 
 /*
  * Registers of the exit being handled. vcpu_get() takes a register from
  * the exit line when the module put it there, else from one `regs` read
- * per exit (counted in regs_reads). vcpu_set() queues name=value for the
- * next `go`. vcpu_begin() starts a new exit.
+ * per exit (counted in regs_reads); a GPR from the regs page where it is
+ * mapped. vcpu_set() queues name=value for the next `go` (a GPR: in the
+ * page). vcpu_begin() starts a new exit.
  */
 void vcpu_begin(const struct exitline *e);
 u64 vcpu_get(const char *name);
 void vcpu_set(const char *name, u64 val);
-/* the queued list as `go` takes it, and clear it */
+/*
+ * The queued list as `go` takes it (vcpu_begin() clears it); the GPRs set
+ * in the regs page are marked for that go now.
+ */
 const char *vcpu_golist(void);
+/* the page `regs` maps (files.c maps it where it can), or NULL */
+extern volatile struct xvmx_regs_page *vcpu_regs_page;
 /* register of a 4-bit GPR number as VMX encodes it (0 ax ... 15 r15) */
 const char *gpr_name(unsigned int n);
 /* load the snapshot from a regs text (tests and files.c) */

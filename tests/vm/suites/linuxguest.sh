@@ -36,7 +36,7 @@
 # banner). Its Linux boots are skipped there, each check by name.
 . /suites/lib.sh
 
-t_plan 32
+t_plan 34
 insmod /modules/xvmx.ko
 # the hang guards (-T) in seconds, tenfold on the debug kernel (the only
 # one with lockdep)
@@ -158,6 +158,10 @@ pg=$(vmx_page_exits /tmp/mbtest.err)
 t_diag "mbtest: exits seen, from the wait page: $pg"
 t_ok "mbtest: exits came from the mapped wait page" \
 	test "${pg#* }" -gt 0
+# and maps regs: the GPRs its exits set (cpuid's four) went in the page
+t_match "mbtest: GPRs set through the mapped regs page" \
+	"$(grep '^vmx: GPRs set through the regs page' /tmp/mbtest.err)" \
+	" [1-9][0-9]*$"
 
 # the same over the 9P tree (/dev/xvmx: vmx reads wait on a thread there)
 N=/mnt/xvmx
@@ -170,6 +174,9 @@ defuse vmx </tmp/mbtest.err
 t_eq "mbtest on the 9P tree: vmx exits 15 (isa-debug-exit 7)" "$rc" 15
 t_match "mbtest on the 9P tree: no exit from a wait page (9P has none)" \
 	"$(vmx_page_exits /tmp/mbtest.err)" "^[1-9][0-9]* 0$"
+t_match "mbtest on the 9P tree: no GPR through a regs page" \
+	"$(grep '^vmx: GPRs set through the regs page' /tmp/mbtest.err)" \
+	" 0$"
 t_eq "mbtest on the 9P tree: the vCPU is gone after vmx" \
 	"$(cat $N/status)" inactive
 umount $N
