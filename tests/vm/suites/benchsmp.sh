@@ -59,10 +59,13 @@ END {
 	row("out: guest -> userspace -> guest", "out")
 	row("  seen by the VMM (host TSC)", "go_exit")
 	row("out, wait mapped (guest TSC)", "out_mapped")
+	row("  regs mapped too", "out_regsmapped")
 	row("cpuid (KVM: in kernel)", "cpuid")
 	row("  wait mapped", "cpuid_mapped")
+	row("  regs mapped too", "cpuid_regsmapped")
 	row("vmcall (KVM: in kernel)", "vmcall")
 	row("  wait mapped", "vmcall_mapped")
+	row("  regs mapped too", "vmcall_regsmapped")
 }' >/tmp/table
 cat /tmp/table
 for f in /tmp/kvm.out /tmp/xvmx.out; do

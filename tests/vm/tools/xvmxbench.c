@@ -18,6 +18,7 @@
 #include "benchlib.h"
 #include <stdbool.h>
 #include <sys/mman.h>
+#include "xvmx_regspage.h"
 #include "xvmx_waitpage.h"
 
 #define LOW_SIZE	(2UL << 20)
@@ -205,8 +206,30 @@ static void report_fallback(const char *op, unsigned long fallback,
 		     fallback, n + 1);
 }
 
+/*
+ * `regs` mapped (include/xvmx_regspage.h): an answer's GPRs go into the
+ * page, marked, and the go carries pc only, as an out's does; every exit
+ * leaves the GPRs there (what an out with it mapped pays).
+ */
+static volatile struct xvmx_regs_page *rp;
+
+static void map_regs(void)
+{
+	rp = mmap(NULL, XVMX_REGS_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_SHARED, regsfd, 0);
+	if (rp == MAP_FAILED)
+		die("mmap regs:");
+}
+
+static void unmap_regs(void)
+{
+	munmap((void *)rp, XVMX_REGS_PAGE_SIZE);
+	rp = NULL;
+}
+
 /* guest out -> the exit line -> go -> the next guest instruction */
-static void bench_out(const char *op, bool mapped, unsigned long n)
+/* @mapped: 1, wait mapped; 2, regs mapped too */
+static void bench_out(const char *op, int mapped, unsigned long n)
 {
 	unsigned long i, fallback = 0;
 	uint64_t t, t0, t1;
@@ -215,6 +238,8 @@ static void bench_out(const char *op, bool mapped, unsigned long n)
 	load("tsc_roundtrip");
 	if (mapped)
 		map_wait();
+	if (mapped > 1)
+		map_regs();
 	t = rdtsc();
 	xgo(xfmt("go cx=%#lx;pc=0x1000;sp=0x8000;\n", n), &fallback);
 	t0 = rdtsc();
@@ -230,35 +255,52 @@ static void bench_out(const char *op, bool mapped, unsigned long n)
 	report_fallback(op, fallback, n);
 	if (mapped)
 		unmap_wait();
+	if (mapped > 1)
+		unmap_regs();
 	raw(op, field(line, "ax"), "cycles", n);
 	snprintf(name, sizeof(name), "go_exit%s", op + 3);
 	raw(name, (double)t / n, "cycles", n);
 	dist(op, delta, n);
 }
 
-/* cpuid and vmcall: both exits come to this VMM, as wait lines */
-static void bench_insn(const char *op, unsigned int which, bool mapped,
+/*
+ * cpuid and vmcall: both exits come to this VMM, as wait lines. @mapped:
+ * 1, wait mapped; 2, regs mapped too, the answer's GPRs in its page.
+ */
+static void bench_insn(const char *op, unsigned int which, int mapped,
 		       unsigned long n)
 {
 	static const char *const exit[] = {
 		".cpuid 0x0 pc 0x1020 ", ".vmcall 0x0 pc 0x102f ",
 	};
-	static const char *const answer[] = {
-		"go pc=0x1022;ax=0x0;bx=0x0;cx=0x0;dx=0x0;\n",
-		"go pc=0x1032;ax=0x0;\n",
+	static const char *const answer[2][2] = {
+		{ "go pc=0x1022;ax=0x0;bx=0x0;cx=0x0;dx=0x0;\n",
+		  "go pc=0x1032;ax=0x0;\n" },
+		{ "go pc=0x1022;\n", "go pc=0x1032;\n" },
 	};
+	/* the GPRs each answer sets: ax bx cx dx, ax */
+	static const unsigned int answer_gprs[] = { 0xf, 0x1 };
 	unsigned long i, fallback = 0;
 	uint64_t t0, t1;
+	unsigned int g;
 
 	load("tsc_insn");
 	if (mapped)
 		map_wait();
+	if (mapped > 1)
+		map_regs();
 	xgo(xfmt("go bx=%#x;cx=%#lx;pc=0x1000;sp=0x8000;\n", which, n),
 	    &fallback);
 	t0 = rdtsc();
 	for (i = 0; i < n; i++) {
 		expect(exit[which], "tsc_insn");
-		xgo(answer[which], &fallback);
+		if (rp) {
+			for (g = 0; g < 4; g++)
+				if (answer_gprs[which] & 1U << g)
+					rp->gpr[g] = 0;
+			rp->load = answer_gprs[which];
+		}
+		xgo(answer[mapped > 1][which], &fallback);
 		t1 = rdtsc();
 		delta[i] = t1 - t0;
 		t0 = t1;
@@ -267,6 +309,8 @@ static void bench_insn(const char *op, unsigned int which, bool mapped,
 	report_fallback(op, fallback, n);
 	if (mapped)
 		unmap_wait();
+	if (mapped > 1)
+		unmap_regs();
 	raw(op, field(line, "ax"), "cycles", n);
 	dist(op, delta, n);
 }
@@ -483,12 +527,15 @@ int main(int argc, char **argv)
 	xwrite(mapfd, "rwx wb 0x0 0x200000 vm0 0x0\n");
 
 	bench_syscall(n);
-	bench_out("out", false, n);
-	bench_out("out_mapped", true, n);
-	bench_insn("cpuid", 0, false, n);
-	bench_insn("cpuid_mapped", 0, true, n);
-	bench_insn("vmcall", 1, false, n);
-	bench_insn("vmcall_mapped", 1, true, n);
+	bench_out("out", 0, n);
+	bench_out("out_mapped", 1, n);
+	bench_out("out_regsmapped", 2, n);
+	bench_insn("cpuid", 0, 0, n);
+	bench_insn("cpuid_mapped", 0, 1, n);
+	bench_insn("cpuid_regsmapped", 0, 2, n);
+	bench_insn("vmcall", 1, 0, n);
+	bench_insn("vmcall_mapped", 1, 1, n);
+	bench_insn("vmcall_regsmapped", 1, 2, n);
 	if (quick)	/* -q: the round trips only (bench-smp) */
 		goto out;
 	bench_gaps(span / 10, 2, 0);
