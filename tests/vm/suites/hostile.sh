@@ -31,7 +31,8 @@ local_timer() { awk '$1 == "LOC:" { print $2 }' /proc/interrupts; }
 # A fresh vCPU with hostile.bin at 0x1000, 1 MiB rwx at 0, and vm1's two
 # pages at 0x300000 (rw-) and 0x301000 (r-x).
 hs_setup() {
-	[ "$(cat "$X/status")" = inactive ] || echo quit >"$X/ctl"
+	read -r _hs <"$X/status"
+	[ "$_hs" = inactive ] || echo quit >"$X/ctl"
 	g_setup "${1:-hostile}" 1 &&
 		printf '%s\n' 'rw- wb 0x300000 0x301000 vm1 0x0' \
 			'r-x wb 0x301000 0x302000 vm1 0x1000' >>"$X/map" &&
@@ -53,6 +54,7 @@ hs() {
 # hs_hlt CASE: the exit of its hlt, when the instruction ran in the guest
 hs_hlt() { echo "\.hlt 0x0 pc $(s "$1_hlt") "; }
 
+sym_load hostile
 dd if=/dev/zero of=/dev/shm/vm1 bs=4096 count=2 2>/dev/null
 t_plan 107
 insmod /modules/xvmx.ko
