@@ -43,8 +43,14 @@ g_go() {
 
 # The shell's own read (busybox ash has -t), byte by byte: wait keeps the
 # rest of a line for the next read (SPEC "wait"), and no timeout and head
-# processes start. Nothing is printed when no line came in time.
+# processes start. Nothing is printed when no line came in time. On a 9P
+# tree (nineplib.sh sets G_WAIT_HEAD) each read is a round trip to the
+# server, dearer there than the two processes: head reads the line whole.
 g_wait() {
+	if [ -n "${G_WAIT_HEAD-}" ]; then
+		timeout "$G_TIMEOUT" head -n 1 "$X/wait"
+		return
+	fi
 	IFS= read -r -t "$G_TIMEOUT" _gw <"$X/wait" || return 1
 	printf '%s\n' "$_gw"
 }

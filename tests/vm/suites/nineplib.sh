@@ -14,6 +14,10 @@
 # suite's modprobe or rmmod of kvm_intel mounts the tree again, as a user
 # would.
 
+# g_wait (guestlib.sh) reads a line with head here, not byte by byte
+# shellcheck disable=SC2034 # read by guestlib.sh
+G_WAIT_HEAD=1
+
 mount9p() {
 	mkdir -p "$XVMX_TREE" &&
 		(
