@@ -259,82 +259,64 @@ static __poll_t dfs_poll(struct file *f, struct poll_table_struct *pt)
 }
 
 /*
- * `wait` maps read-only as one page: the exit line of a go that ran to
- * its exit in the writer's context (xvmx_waitpage.h). The count of
- * mappings follows the VMAs, forks and splits included.
+ * Two files map, one page each at offset 0: `wait` read-only, the exit
+ * line of a go that ran to its exit in the writer's context
+ * (xvmx_waitpage.h); `regs` shared and writable, the GPRs as numbers
+ * both ways (xvmx_regspage.h). Each page's count of mappings follows the
+ * VMAs, forks and splits included.
  */
-static void dfs_wait_vm_open(struct vm_area_struct *vma)
+static void dfs_vm_count(struct vm_area_struct *vma, int delta)
 {
-	xvmx_cmdq_wait_mapped(dfs_backend, 1);
+	if (dfs_o(vma->vm_file)->file == XF_REGS)
+		xvmx_cmdq_regs_mapped(dfs_backend, delta);
+	else
+		xvmx_cmdq_wait_mapped(dfs_backend, delta);
 }
 
-static void dfs_wait_vm_close(struct vm_area_struct *vma)
+static void dfs_vm_open(struct vm_area_struct *vma)
 {
-	xvmx_cmdq_wait_mapped(dfs_backend, -1);
+	dfs_vm_count(vma, 1);
 }
 
-static const struct vm_operations_struct dfs_wait_vm_ops = {
-	.open = dfs_wait_vm_open,
-	.close = dfs_wait_vm_close,
+static void dfs_vm_close(struct vm_area_struct *vma)
+{
+	dfs_vm_count(vma, -1);
+}
+
+static const struct vm_operations_struct dfs_vm_ops = {
+	.open = dfs_vm_open,
+	.close = dfs_vm_close,
 };
-
-/*
- * `regs` maps shared and writable as one page: the GPRs as numbers, both
- * ways (xvmx_regspage.h). Only a shared mapping: stores to a private copy
- * would never reach the module.
- */
-static void dfs_regs_vm_open(struct vm_area_struct *vma)
-{
-	xvmx_cmdq_regs_mapped(dfs_backend, 1);
-}
-
-static void dfs_regs_vm_close(struct vm_area_struct *vma)
-{
-	xvmx_cmdq_regs_mapped(dfs_backend, -1);
-}
-
-static const struct vm_operations_struct dfs_regs_vm_ops = {
-	.open = dfs_regs_vm_open,
-	.close = dfs_regs_vm_close,
-};
-
-static int dfs_mmap_regs(struct vm_area_struct *vma)
-{
-	int err;
-
-	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
-		return -EINVAL;
-	/* VM_MAYSHARE: MAP_SHARED, also from a read-only open */
-	if (!(vma->vm_flags & VM_MAYSHARE))
-		return -EINVAL;
-	err = vm_insert_page(vma, vma->vm_start,
-			     xvmx_cmdq_regs_page(dfs_backend));
-	if (err)
-		return err;
-	vma->vm_ops = &dfs_regs_vm_ops;
-	dfs_regs_vm_open(vma);
-	return 0;
-}
 
 static int dfs_mmap(struct file *f, struct vm_area_struct *vma)
 {
+	unsigned int file = dfs_o(f)->file;
+	struct page *page;
 	int err;
 
-	if (dfs_o(f)->file == XF_REGS)
-		return dfs_mmap_regs(vma);
-	if (dfs_o(f)->file != XF_WAIT)
+	if (file != XF_WAIT && file != XF_REGS)
 		return -ENODEV;
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
 		return -EINVAL;
-	if (vma->vm_flags & VM_WRITE)
-		return -EACCES;
-	xvmx_vm_flags_clear(vma, VM_MAYWRITE);
-	err = vm_insert_page(vma, vma->vm_start,
-			     xvmx_cmdq_wait_page(dfs_backend));
+	if (file == XF_REGS) {
+		/*
+		 * VM_MAYSHARE: MAP_SHARED, also from a read-only open;
+		 * stores to a private copy would never reach the module
+		 */
+		if (!(vma->vm_flags & VM_MAYSHARE))
+			return -EINVAL;
+		page = xvmx_cmdq_regs_page(dfs_backend);
+	} else {
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		xvmx_vm_flags_clear(vma, VM_MAYWRITE);
+		page = xvmx_cmdq_wait_page(dfs_backend);
+	}
+	err = vm_insert_page(vma, vma->vm_start, page);
 	if (err)
 		return err;
-	vma->vm_ops = &dfs_wait_vm_ops;
-	dfs_wait_vm_open(vma);
+	vma->vm_ops = &dfs_vm_ops;
+	dfs_vm_open(vma);
 	return 0;
 }
 
