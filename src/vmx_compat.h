@@ -217,6 +217,17 @@ static inline int xvmx_path_permission(const struct path *path, int mask)
 }
 
 /*
+ * struct folio_batch (the map's page-cache walk, vmx_ept.c): in
+ * <linux/pagevec.h> up to 7.0; pagevec's rename moved it to
+ * <linux/folio_batch.h> for 7.1 (7.3's headers have only that one).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 1, 0)
+#include <linux/folio_batch.h>
+#else
+#include <linux/pagevec.h>
+#endif
+
+/*
  * Test hooks: symbols of xvmx.ko that xvmx_kunit.ko calls, so that KUnit
  * tests the module's own code. Exported only where the kernel has KUnit,
  * in their own namespace. The namespace is an identifier up to 6.12 and a

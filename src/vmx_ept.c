@@ -30,9 +30,11 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/pagemap.h>
 #include <linux/refcount.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -41,6 +43,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/io.h>
+#include "vmx_compat.h"
 #include "vmx_ept.h"
 
 /*
@@ -529,45 +532,145 @@ static int seg_allow_write(struct file *file, const char **err)
 	return 0;
 }
 
-static int pin_pages(struct xvmx_pin *pin, pgoff_t index)
+/* The mapping's gfp for pages a pin brings in: never movable (file head) */
+static gfp_t pin_gfp(struct address_space *mapping)
+{
+	return mapping_gfp_constraint(mapping, ~__GFP_MOVABLE);
+}
+
+/*
+ * Pages [*i, end) of @pin (the file's pages from @index + *i on) read one
+ * at a time: shmem allocates what is not there (a hole) and brings back
+ * what is swapped out. Each read returns the page with a reference, which
+ * pins it; a huge folio's other pages need no read of their own, one folio
+ * reference each, as if each had been read.
+ */
+static int pin_read(struct xvmx_pin *pin, pgoff_t index, unsigned long *i,
+		    unsigned long end, unsigned long *movable)
 {
 	struct address_space *mapping = pin->file->f_mapping;
-	/* pages brought in now are never movable: see the head of the file */
-	gfp_t gfp = mapping_gfp_constraint(mapping, ~__GFP_MOVABLE);
-	unsigned long i, movable = 0;
 
-	for (i = 0; i < pin->n;) {
+	while (*i < end) {
 		struct folio *folio;
 		struct page *page;
 		unsigned long idx, k, nr;
 
 		if (fatal_signal_pending(current))
 			return -EINTR;
-		/* Returns the page with a reference: that reference pins it. */
-		page = shmem_read_mapping_page_gfp(mapping, index + i, gfp);
+		page = shmem_read_mapping_page_gfp(mapping, index + *i,
+						   pin_gfp(mapping));
 		if (IS_ERR(page))
 			return PTR_ERR(page);
-		/*
-		 * The rest of a huge folio's pages need no lookup of their
-		 * own: one folio reference each, as if each had been read.
-		 */
 		folio = page_folio(page);
 		idx = folio_page_idx(folio, page);
-		nr = min_t(unsigned long, folio_nr_pages(folio) - idx,
-			   pin->n - i);
+		nr = min_t(unsigned long, folio_nr_pages(folio) - idx, end - *i);
 		if (nr > 1)
 			folio_ref_add(folio, nr - 1);
 		for (k = 0; k < nr; k++)
-			pin->pages[i + k] = folio_page(folio, idx + k);
+			pin->pages[*i + k] = folio_page(folio, idx + k);
 		if (page_zonenum(page) == ZONE_MOVABLE)
-			movable += nr;
-		i += nr;
+			*movable += nr;
+		*i += nr;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * @folio, found in the file at @index + *i or before it, with the lookup's
+ * reference, which is the pin of its first page here or dropped: its pages
+ * from *i on, with no read. A fallocated folio is not uptodate yet, and is
+ * cleared here as shmem clears it at its first use (shmem_get_folio_gfp(),
+ * SGP_CACHE), under the folio lock so that one of them does it. A folio
+ * truncated meanwhile, or poisoned, goes to pin_read(), which fails the
+ * map as a read would have.
+ */
+static int pin_found(struct xvmx_pin *pin, pgoff_t index, unsigned long *i,
+		     struct folio *folio, unsigned long *movable)
+{
+	struct address_space *mapping = pin->file->f_mapping;
+	unsigned long off, k, nr;
+
+	if (folio->index > index + *i ||
+	    index + *i - folio->index >= folio_nr_pages(folio)) {
+		folio_put(folio);	/* not at *i: the next lookup's */
+		return 0;
+	}
+	off = index + *i - folio->index;
+	nr = min_t(unsigned long, folio_nr_pages(folio) - off, pin->n - *i);
+	if (folio_test_hwpoison(folio) ||
+	    (folio_test_large(folio) && folio_test_has_hwpoisoned(folio)))
+		goto read;
+	if (!folio_test_uptodate(folio)) {
+		folio_lock(folio);
+		if (folio->mapping != mapping) {
+			folio_unlock(folio);
+			goto read;
+		}
+		if (!folio_test_uptodate(folio)) {
+			for (k = 0; k < folio_nr_pages(folio); k++)
+				clear_highpage(folio_page(folio, k));
+			flush_dcache_folio(folio);
+			folio_mark_uptodate(folio);
+		}
+		folio_unlock(folio);
+	}
+	if (nr > 1)
+		folio_ref_add(folio, nr - 1);
+	for (k = 0; k < nr; k++)
+		pin->pages[*i + k] = folio_page(folio, off + k);
+	if (folio_zonenum(folio) == ZONE_MOVABLE)
+		*movable += nr;
+	*i += nr;
+	return 0;
+read:
+	folio_put(folio);
+	return pin_read(pin, index, i, *i + nr, movable);
+}
+
+/*
+ * Every page of @pin, from the file's page @index on. What the file holds
+ * comes from one walk of its page cache per batch of folios, up to the
+ * next hole (a read of each page was over 90% of a map of pages in use);
+ * a hole or a swapped-out page is read by itself.
+ */
+static int pin_pages(struct xvmx_pin *pin, pgoff_t index)
+{
+	struct address_space *mapping = pin->file->f_mapping;
+	pgoff_t last = index + pin->n - 1;
+	unsigned long i = 0, movable = 0;
+	struct folio_batch fbatch;
+	int ret = 0;
+
+	folio_batch_init(&fbatch);
+	while (i < pin->n && !ret) {
+		pgoff_t next = index + i;
+		unsigned int k, got;
+
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		got = filemap_get_folios_contig(mapping, &next, last, &fbatch);
+		if (!got) {
+			ret = pin_read(pin, index, &i, i + 1, &movable);
+			continue;
+		}
+		/* each folio's reference moves to the pin or is dropped */
+		for (k = 0; k < got; k++) {
+			if (ret)
+				folio_put(fbatch.folios[k]);
+			else
+				ret = pin_found(pin, index, &i,
+						fbatch.folios[k], &movable);
+		}
+		folio_batch_init(&fbatch);
 		cond_resched();
 	}
 	if (movable)
 		pr_info_ratelimited("xvmx: %lu pages of segment %s were already in ZONE_MOVABLE and are pinned there while mapped; fill a segment after mapping it to avoid that\n",
 				    movable, pin->name);
-	return 0;
+	return ret;
 }
 
 static int prepare_line(struct xvmx_mem *mem, const struct xvmx_opener *who,

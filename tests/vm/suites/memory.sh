@@ -5,12 +5,14 @@
 # exits as eptfault with pa/va; a write to a read-only mapping faults; an
 # override and a `---` unmap take effect; data flows both ways between the
 # guest and userspace through the segment; map reads back merged ranges;
-# O_TRUNC clears it. (mem.S header: eptfault qual masked with 0x1bf is
+# O_TRUNC clears it. A segment's pages as map finds them: written, a
+# hole, fallocated and never used; the guest sees each, and its writes
+# reach the file. (mem.S header: eptfault qual masked with 0x1bf is
 # 0x181 for a read of an unmapped page, 0x18a for a write to r--.)
 . /suites/lib.sh
 . /suites/guestlib.sh
 
-t_plan 22
+t_plan 32
 insmod /modules/xvmx.ko
 
 qual_of() { echo "$1" | cut -d' ' -f2; }
@@ -74,6 +76,38 @@ t_fails "a bad line fails the whole write" sh -c \
 	"printf 'rw- wb 0x700000 0x701000 vm1 0x0\nrw- zz 0x701000 0x702000 vm1 0x0\n' >> $X/map"
 t_eq "and the good line before it was not applied" \
 	"$(grep -c 0x700000 "$X/map")" 0
+
+# Pages as map finds them in a segment (vmx_ept.c, pin_pages()): page 0
+# written (in the page cache), page 1 a hole (shmem allocates it), pages
+# 2-3 fallocated and never used (not uptodate: map clears them as shmem
+# would, and marks them so, or the file would read back zeros over what
+# the guest writes there).
+# The fallocated pages are most likely ones just freed from a file of
+# 0xff bytes (the page allocator's per-CPU lists are last in, first out):
+# not clearing them would show the guest those bytes.
+rm -f /dev/shm/kinds
+tr '\0' '\377' </dev/zero | dd of=/dev/shm/dirty bs=4096 count=64 2>/dev/null
+rm -f /dev/shm/dirty
+truncate -s 16384 /dev/shm/kinds
+fallocate -o 8192 -l 8192 /dev/shm/kinds
+g_poke32 /dev/shm/kinds 0 $((0x0da7a000))
+t_ok "map a segment of a written page, a hole and fallocated pages" sh -c \
+	"echo 'rw- wb 0x500000 0x504000 /dev/shm/kinds 0x0' >> $X/map"
+for p in 0 1 2; do
+	a=$(printf %#x $((0x500000 + p * 4096)))
+	case $p in
+	0) kind="written page" want=0xda7a000 ;;
+	1) kind="hole" want=0x0 ;;
+	2) kind="fallocated page" want=0x0 ;;
+	esac
+	g_go_expect "$kind: the guest reads $want" "pc=0x1000;si=$a;bx=$a;di=0xfeed000$p;" \
+		"io 0x800043 pc 0x1002 sp 0x8000 ilen 0x2 iinfo 0x0 ax $want"
+	g_go_expect "$kind: the guest writes and reads back" "pc=0x1004;" \
+		"io 0x810043 pc 0x1008 sp 0x8000 ilen 0x2 iinfo 0x0 ax 0xfeed000$p"
+	t_eq "$kind: the file reads what the guest wrote" \
+		"$(g_peek32 /dev/shm/kinds $((p * 4096)))" 0xfeed000$p
+done
+rm -f /dev/shm/kinds
 
 t_ok "open with O_TRUNC clears the map" sh -c ": > $X/map"
 t_eq "map is empty" "$(cat "$X/map")" ""
