@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# xvmx-rig: kernels=minimal,debug kmemleak alone timeout=900
+# xvmx-rig: kernels=minimal,debug kmemleak alone long timeout=900
 # soak: four writers on one vCPU for 240 s (60 s on the debug kernel;
 # tests/vm/tools/soak): one
 # resumes every exit (io, .cpuid, .hlt, eptfault: tests/guests/soak.S),
