@@ -539,11 +539,29 @@ static gfp_t pin_gfp(struct address_space *mapping)
 }
 
 /*
+ * Pages [*i, *i + nr) of @pin are @folio's from its page @idx on: one
+ * folio reference each, of which the caller holds one already.
+ */
+static void pin_take(struct xvmx_pin *pin, unsigned long *i,
+		     struct folio *folio, unsigned long idx, unsigned long nr,
+		     unsigned long *movable)
+{
+	unsigned long k;
+
+	if (nr > 1)
+		folio_ref_add(folio, nr - 1);
+	for (k = 0; k < nr; k++)
+		pin->pages[*i + k] = folio_page(folio, idx + k);
+	if (folio_zonenum(folio) == ZONE_MOVABLE)
+		*movable += nr;
+	*i += nr;
+}
+
+/*
  * Pages [*i, end) of @pin (the file's pages from @index + *i on) read one
  * at a time: shmem allocates what is not there (a hole) and brings back
  * what is swapped out. Each read returns the page with a reference, which
- * pins it; a huge folio's other pages need no read of their own, one folio
- * reference each, as if each had been read.
+ * pins it; a huge folio's other pages need no read of their own.
  */
 static int pin_read(struct xvmx_pin *pin, pgoff_t index, unsigned long *i,
 		    unsigned long end, unsigned long *movable)
@@ -553,7 +571,7 @@ static int pin_read(struct xvmx_pin *pin, pgoff_t index, unsigned long *i,
 	while (*i < end) {
 		struct folio *folio;
 		struct page *page;
-		unsigned long idx, k, nr;
+		unsigned long idx, nr;
 
 		if (fatal_signal_pending(current))
 			return -EINTR;
@@ -564,13 +582,7 @@ static int pin_read(struct xvmx_pin *pin, pgoff_t index, unsigned long *i,
 		folio = page_folio(page);
 		idx = folio_page_idx(folio, page);
 		nr = min_t(unsigned long, folio_nr_pages(folio) - idx, end - *i);
-		if (nr > 1)
-			folio_ref_add(folio, nr - 1);
-		for (k = 0; k < nr; k++)
-			pin->pages[*i + k] = folio_page(folio, idx + k);
-		if (page_zonenum(page) == ZONE_MOVABLE)
-			*movable += nr;
-		*i += nr;
+		pin_take(pin, i, folio, idx, nr, movable);
 		cond_resched();
 	}
 	return 0;
@@ -615,13 +627,7 @@ static int pin_found(struct xvmx_pin *pin, pgoff_t index, unsigned long *i,
 		}
 		folio_unlock(folio);
 	}
-	if (nr > 1)
-		folio_ref_add(folio, nr - 1);
-	for (k = 0; k < nr; k++)
-		pin->pages[*i + k] = folio_page(folio, off + k);
-	if (folio_zonenum(folio) == ZONE_MOVABLE)
-		*movable += nr;
-	*i += nr;
+	pin_take(pin, i, folio, off, nr, movable);
 	return 0;
 read:
 	folio_put(folio);
