@@ -38,6 +38,16 @@
  * when its CPU is wanted (need_resched()), the caller also when a signal
  * comes; a caller on the owned CPU never spins (it would only hold off
  * the kthread it waits for).
+ *
+ * A wait read's window and the kthread's adapt as KVM's halt polling
+ * adapts its window (virt/kvm/kvm_main.c, kvm_vcpu_halt()): what one
+ * waited for longer than poll_ns (a guest that computes, a VMM that
+ * thinks) sets it to 0, for spinning would not have caught it; what came
+ * after the window but within poll_ns doubles it, from 10 us, up to
+ * poll_ns. So a caller spins only where spinning pays, and a side whose
+ * window is 0 sleeps at once. Each starts at poll_ns at init. The other
+ * commands' completions take the kthread's time only, never the guest's:
+ * their callers spin for poll_ns.
  */
 #define pr_fmt(fmt) "xvmx: " fmt
 
@@ -92,6 +102,31 @@ module_param(poll_ns, uint, 0644);
 MODULE_PARM_DESC(poll_ns,
 		 "ns a caller on another CPU, and the kthread after its command, spin before sleeping (0: never; default 50000)");
 
+/* The window an adapting side grows from, as KVM's grow_start. */
+#define POLL_GROW_START_NS	10000
+
+/*
+ * A side that polled for @window ns waited @waited ns in all, poll_ns
+ * being @max: its next window (see the top).
+ */
+unsigned long xvmx_poll_adapt(unsigned long window, u64 waited,
+			      unsigned long max)
+{
+	window = min(window, max);
+	if (waited <= window)
+		return window;
+	if (waited > max)
+		return 0;
+	return min(max(2 * window, (unsigned long)POLL_GROW_START_NS), max);
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_poll_adapt);
+
+unsigned long xvmx_vcpu_poll_window(struct xvmx_vcpu *v, bool thread)
+{
+	return thread ? READ_ONCE(v->cmdq.thread_window) :
+			READ_ONCE(v->cmdq.wait_window);
+}
+
 static bool cmd_done(struct xvmx_cmd *c)
 {
 	/* pairs with cmd_complete(): c->ret is visible once DONE is */
@@ -126,16 +161,13 @@ static int cmd_enqueue(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 }
 
 /*
- * A caller on another CPU: spin for @c's completion before sleeping (see
- * the top); true if it completed.
+ * A caller on another CPU: spin for @c's completion, @limit ns at most,
+ * before sleeping (see the top); true if it completed.
  */
-static bool cmd_poll(struct xvmx_vcpu *v, struct xvmx_cmd *c)
+static bool cmd_poll(struct xvmx_cmd *c, u64 limit, u64 start)
 {
-	u64 limit = READ_ONCE(poll_ns), start;
-
-	if (!limit || raw_smp_processor_id() == v->cpu)
+	if (!limit)
 		return false;
-	start = local_clock();
 	while (!cmd_done(c)) {
 		if (need_resched() || signal_pending(current) ||
 		    local_clock() - start >= limit)
@@ -326,6 +358,8 @@ static int cmd_run_here(struct xvmx_vcpu *v, struct xvmx_cmd *c)
 int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c, xvmx_cmd_fn fn,
 		    void *arg)
 {
+	unsigned long max, window;
+	u64 start;
 	int err;
 
 	if (runner_enter(v)) {
@@ -339,8 +373,22 @@ int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c, xvmx_cmd_fn fn,
 	err = cmd_enqueue(v, c, fn, arg);
 	if (err)
 		return err;
-	if (cmd_poll(v, c) || !wait_event_interruptible(c->wq, cmd_done(c)))
+	/* a wait's window adapts to the guest's time (see the top) */
+	max = READ_ONCE(poll_ns);
+	if (raw_smp_processor_id() == v->cpu)
+		max = 0;
+	window = max;
+	if (fn == xvmx_cmd_wait)
+		window = min(READ_ONCE(v->cmdq.wait_window), max);
+	start = local_clock();
+	if (cmd_poll(c, window, start) ||
+	    !wait_event_interruptible(c->wq, cmd_done(c))) {
+		if (max && fn == xvmx_cmd_wait)
+			WRITE_ONCE(v->cmdq.wait_window,
+				   xvmx_poll_adapt(window,
+						   local_clock() - start, max));
 		return cmd_finish(v, c);
+	}
 
 	spin_lock_irq(&v->lock);
 	if (c->cstate == XCMD_QUEUED || c->cstate == XCMD_POSTPONED) {
@@ -460,26 +508,33 @@ static bool thread_has_work(struct xvmx_vcpu *v)
 
 /*
  * After a command from another CPU, spin for the next one before sleeping
- * (see the top); true if work came. A window with none ends the polling
- * until a caller on another CPU submits again.
+ * (see the top), then sleep until it comes; the window adapts to how long
+ * that took. A window with none ends the polling until a caller on
+ * another CPU submits again.
  */
-static bool thread_poll(struct xvmx_vcpu *v)
+static void thread_idle(struct xvmx_vcpu *v)
 {
-	u64 limit = READ_ONCE(poll_ns), start;
+	struct xvmx_cmdq *q = &v->cmdq;
+	unsigned long max = READ_ONCE(poll_ns), window;
+	u64 start;
 
-	if (!limit || !READ_ONCE(v->cmdq.remote))
-		return false;
+	if (!max || !READ_ONCE(q->remote)) {
+		wait_event_interruptible(q->kwq, thread_has_work(v));
+		return;
+	}
+	window = min(q->thread_window, max);
 	start = local_clock();
 	while (!thread_has_work(v)) {
-		if (need_resched())
-			return false;
-		if (local_clock() - start >= limit) {
-			WRITE_ONCE(v->cmdq.remote, false);
-			return false;
+		if (need_resched() || local_clock() - start >= window) {
+			if (!need_resched())
+				WRITE_ONCE(q->remote, false);
+			wait_event_interruptible(q->kwq, thread_has_work(v));
+			break;
 		}
 		cpu_relax();
 	}
-	return true;
+	WRITE_ONCE(q->thread_window,
+		   xvmx_poll_adapt(window, local_clock() - start, max));
 }
 
 /*
@@ -522,9 +577,7 @@ static int xvmx_thread(void *data)
 			continue;
 		}
 		/* a caller may have started the guest and handed it over */
-		if (!thread_poll(v))
-			wait_event_interruptible(v->cmdq.kwq,
-						 thread_has_work(v));
+		thread_idle(v);
 	}
 
 	/* the creator stops us */
@@ -593,6 +646,8 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	v->errstr[0] = 0;
 	memset(v->stats, 0, sizeof(v->stats));
 	xvmx_regs_page_reset(v);
+	v->cmdq.wait_window = READ_ONCE(poll_ns);
+	v->cmdq.thread_window = v->cmdq.wait_window;
 	init_completion(&v->init_done);
 	xvmx_set_state(v, XVMX_INIT);
 	xvmx_cmdq_set_accepting(v, true);

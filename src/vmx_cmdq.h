@@ -91,6 +91,11 @@ int xvmx_cmd_submit(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 void xvmx_cmdq_run(struct xvmx_vcpu *v);
 bool xvmx_cmdq_pending(struct xvmx_vcpu *v);
 void xvmx_cmdq_fail_all(struct xvmx_vcpu *v, int err);
+
+/* A polling side's next window (vmx_cmdq.c, "Polling"); the two now. */
+unsigned long xvmx_poll_adapt(unsigned long window, u64 waited,
+			      unsigned long max);
+unsigned long xvmx_vcpu_poll_window(struct xvmx_vcpu *v, bool thread);
 void xvmx_cmdq_set_accepting(struct xvmx_vcpu *v, bool on);
 
 #endif /* XVMX_VMX_CMDQ_H */

@@ -38,6 +38,34 @@ static struct xvmx_backend xvmx_backend;
 static enum cpuhp_state xvmx_hp_state;
 
 /*
+ * The vCPU's polling windows now (vmx_cmdq.c, "Polling"), read-only:
+ * kp->arg says which, the kthread's or a wait read's. 0 until the vCPU
+ * exists (the files come before the module's init runs).
+ */
+static bool poll_window_thread = true, poll_window_wait;
+
+static int poll_window_get(char *buf, const struct kernel_param *kp)
+{
+	struct xvmx_vcpu *v = READ_ONCE(xvmx_vcpu);
+
+	return sysfs_emit(buf, "%lu\n", v ?
+			  xvmx_vcpu_poll_window(v, *(bool *)kp->arg) : 0);
+}
+
+static const struct kernel_param_ops poll_window_ops = {
+	.get = poll_window_get,
+};
+
+module_param_cb(poll_wait_window_ns, &poll_window_ops, &poll_window_wait,
+		0444);
+MODULE_PARM_DESC(poll_wait_window_ns,
+		 "ns a wait read from another CPU spins now, within poll_ns (read-only)");
+module_param_cb(poll_thread_window_ns, &poll_window_ops, &poll_window_thread,
+		0444);
+MODULE_PARM_DESC(poll_thread_window_ns,
+		 "ns the vCPU kthread spins now for the next command, within poll_ns (read-only)");
+
+/*
  * Offlining the owned CPU is refused while a vCPU lives (SPEC): its
  * kthread is bound there and the CPU is in VMX operation, which an
  * offline CPU must not be (INIT, which brings it back, is blocked in VMX

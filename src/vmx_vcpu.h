@@ -154,6 +154,13 @@ struct xvmx_cmdq {
 	 * it sleeps (vmx_cmdq.c, "Polling").
 	 */
 	bool remote;
+	/*
+	 * The polling windows now, in ns, each within poll_ns (vmx_cmdq.c,
+	 * "Polling"): a wait read's on another CPU, and the kthread's for
+	 * the next command. Each follows what its side waited for last.
+	 */
+	unsigned long wait_window;
+	unsigned long thread_window;
 };
 
 struct xvmx_vcpu {

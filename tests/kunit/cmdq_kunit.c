@@ -158,11 +158,47 @@ static void cmdq_test_fail_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, norder, 0);
 }
 
+/*
+ * The polling windows adapt as KVM's halt polling does: a hit keeps the
+ * window, a wait beyond poll_ns ends the polling, one in between doubles
+ * it from 10 us up to poll_ns (vmx_cmdq.c, "Polling").
+ */
+static void cmdq_test_poll_adapt(struct kunit *test)
+{
+	static const struct {
+		unsigned long window;
+		u64 waited;
+		unsigned long max, want;
+	} cases[] = {
+		{ 50000, 1000, 50000, 50000 },	/* caught while spinning */
+		{ 50000, 50000, 50000, 50000 },	/* at the window's end */
+		{ 50000, 50001, 50000, 0 },	/* longer than poll_ns */
+		{ 0, 1000000, 50000, 0 },	/* and again: stays off */
+		{ 0, 5000, 50000, 10000 },	/* short: grows from 10 us */
+		{ 10000, 15000, 50000, 20000 },	/* doubles */
+		{ 40000, 45000, 50000, 50000 },	/* up to poll_ns */
+		{ 100000, 1000, 50000, 50000 },	/* poll_ns lowered since */
+		{ 100000, 60000, 50000, 0 },	/* ... and a long wait */
+		{ 0, 1000, 5000, 5000 },	/* poll_ns below 10 us */
+		{ 50000, 0, 0, 0 },		/* polling off */
+		{ 50000, 1000, 0, 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    xvmx_poll_adapt(cases[i].window,
+						    cases[i].waited,
+						    cases[i].max),
+				    cases[i].want, "case %u", i);
+}
+
 static struct kunit_case cmdq_cases[] = {
 	KUNIT_CASE(cmdq_test_inactive),
 	KUNIT_CASE(cmdq_test_fifo),
 	KUNIT_CASE(cmdq_test_postpone),
 	KUNIT_CASE(cmdq_test_fail_all),
+	KUNIT_CASE(cmdq_test_poll_adapt),
 	{}
 };
 
