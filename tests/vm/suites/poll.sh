@@ -9,13 +9,18 @@
 # slept: with polling next to none, without it one or two per exit. The
 # kthread's own count (/proc/PID/status) likewise. The window is 2 ms
 # here, well above a round trip's work on the debug kernel in Bochs: the
-# mechanism is tested, not the default's fit.
+# mechanism is tested, not the default's fit. Then the windows' adapting
+# (KVM's halt-polling rule): exits further apart than poll_ns (slowout)
+# take a wait read's window to 0, a VMM slower than that the kthread's,
+# and quick round trips grow both again until polling catches them; the
+# module shows them in poll_wait_window_ns and poll_thread_window_ns.
 . /suites/lib.sh
 . /suites/guestlib.sh
+. /suites/evlib.sh
 
 P=/sys/module/xvmx/parameters/poll_ns
 N=200
-t_plan 13
+t_plan 21
 insmod /modules/xvmx.ko
 t_eq "the vCPU owns CPU 1" "$(cat /sys/module/xvmx/parameters/cpu)" 1
 t_eq "poll_ns defaults to 50 us" "$(cat $P)" 50000
@@ -66,6 +71,53 @@ t_diag "CPU 1: $out"
 t_match "CPU 1: $N round trips" "$out" "^roundtrip: $N round trips"
 vmm=$(echo "$out" | sed -n 's/^roundtrip: slept \([0-9]*\) times$/\1/p')
 t_ok "CPU 1: the VMM slept in at most $((N / 10))" test "${vmm:-$N}" -le $((N / 10))
+
+# The windows adapt (vmx_cmdq.c, "Polling"), as KVM's halt polling does;
+# poll_ns 20 ms here, far above a round trip's work on the debug kernel.
+# The VMM runs on CPU 0 and reads each line whole (head, roundtrip): one
+# wait read a line.
+W=/sys/module/xvmx/parameters/poll_wait_window_ns
+TW=/sys/module/xvmx/parameters/poll_thread_window_ns
+# slow N [PAUSE]: N exits of slowout from this shell, each a go and a wait
+# read; with PAUSE, a sleep that long between the two
+slow() {
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		g_go "pc=$(s after_out);" || t_diag "slow: go $_i failed"
+		[ -z "${2-}" ] || sleep "$2"
+		G_WAIT_HEAD=1 g_wait >/dev/null || t_diag "slow: wait $_i failed"
+		_i=$((_i + 1))
+	done
+}
+s() { sym slowout "$1"; }
+sym_load slowout
+echo 20000000 >$P
+g_setup slowout || t_diag "slowout: g_setup failed"
+t_eq "init: a wait read's window starts at poll_ns" "$(cat $W)" 20000000
+t_eq "init: the kthread's window starts at poll_ns" "$(cat $TW)" 20000000
+taskset -p 0x1 $$ >/dev/null
+# exits 100 ms apart: longer than poll_ns, polling would not catch them
+echo "bx 0x2625a0" >"$X/regs"
+slow 2
+t_eq "exits 100 ms apart: the wait window drops to 0" "$(cat $W)" 0
+# exits at once, the VMM taking 100 ms to read them: the kthread's drops
+echo "bx 0x1" >"$X/regs"
+slow 2 0.1
+t_eq "the VMM pausing 100 ms: the kthread's window drops to 0" \
+	"$(cat $TW)" 0
+taskset -p 0x3 $$ >/dev/null
+# quick round trips: a window that missed doubles from 10 us until it
+# catches them, and stays there (not at poll_ns: what it catches it keeps)
+out=$(taskset 0x1 roundtrip -a "$(s after_out)" 30 2>&1)
+t_diag "windows after them: wait $(cat $W), kthread $(cat $TW); $out"
+t_match "30 quick round trips from CPU 0" "$out" "^roundtrip: 30 exits served"
+in_window() { [ "$1" -gt 0 ] && [ "$1" -le 20000000 ]; }
+t_ok "... the wait window polls again, within poll_ns" in_window "$(cat $W)"
+t_ok "... and the kthread's" in_window "$(cat $TW)"
+vmm=$(echo "$out" | sed -n 's/^roundtrip: slept \([0-9]*\) times$/\1/p')
+t_ok "... the VMM slept in at most 10 of them" test "${vmm:-30}" -le 10
+g_quit
+echo 50000 >$P
 
 # A signal ends a caller's polling at once: a wait read on a guest that
 # spins, with a 4 s window, and timeout's SIGTERM after 1 s.

@@ -20,7 +20,12 @@
  * voluntary context switches), for poll.sh: a VMM on another CPU than
  * the vCPU's should sleep in few of them while xvmx polls.
  *
- * usage: roundtrip [-r DIR] [-b] [N]   (the guest must be loaded and mapped)
+ * -a PC: any guest whose exits are io exits, from where it stands: N
+ * times a `go pc=PC;` and its exit line (poll.sh, with slowout.S), then
+ * "roundtrip: N exits served" and the sleeps.
+ *
+ * usage: roundtrip [-r DIR] [-b | -a PC] [N]   (the guest must be loaded
+ * and mapped)
  */
 #include <fcntl.h>
 #include <linux/hw_breakpoint.h>
@@ -77,9 +82,34 @@ static int breakpoint(void)
 	return fd;
 }
 
+/* -a: N gos at @pc, each with its io exit */
+static int serve(int cfd, int wfd, const char *pc, unsigned long n)
+{
+	struct rusage r0, r1;
+	char line[512], go[64];
+	unsigned long i;
+
+	snprintf(go, sizeof(go), "go pc=%s;\n", pc);
+	getrusage(RUSAGE_SELF, &r0);
+	for (i = 0; i < n; i++) {
+		ctl(cfd, go);
+		next_line(wfd, line, sizeof(line));
+		if (strncmp(line, "io ", 3)) {
+			fprintf(stderr, "roundtrip: unexpected exit %lu: %s", i,
+				line);
+			return 1;
+		}
+	}
+	getrusage(RUSAGE_SELF, &r1);
+	printf("roundtrip: %lu exits served\n", n);
+	printf("roundtrip: slept %ld times\n", r1.ru_nvcsw - r0.ru_nvcsw);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n = 1000, i;
+	const char *answer = NULL;
 	char line[512], go[64];
 	int cfd, wfd, bfd = -1;
 	struct rusage r0, r1;
@@ -93,11 +123,16 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "-b")) {
 		bfd = breakpoint();
 		argc--, argv++;
+	} else if (argc > 2 && !strcmp(argv[1], "-a")) {
+		answer = argv[2];
+		argc -= 2, argv += 2;
 	}
 	if (argc > 1)
 		n = strtoul(argv[1], NULL, 0);
 	cfd = xopen("ctl", O_WRONLY);
 	wfd = xopen("wait", O_RDONLY);
+	if (answer)
+		return serve(cfd, wfd, answer, n);
 	watched = 1;
 	snprintf(go, sizeof(go), "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
 	getrusage(RUSAGE_SELF, &r0);
