@@ -646,6 +646,8 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	v->errstr[0] = 0;
 	memset(v->stats, 0, sizeof(v->stats));
 	xvmx_regs_page_reset(v);
+	/* a new vCPU polls for no caller of the last one's */
+	v->cmdq.remote = false;
 	v->cmdq.wait_window = READ_ONCE(poll_ns);
 	v->cmdq.thread_window = v->cmdq.wait_window;
 	init_completion(&v->init_done);

@@ -74,35 +74,29 @@ t_ok "CPU 1: the VMM slept in at most $((N / 10))" test "${vmm:-$N}" -le $((N / 
 
 # The windows adapt (vmx_cmdq.c, "Polling"), as KVM's halt polling does;
 # poll_ns 20 ms here, far above a round trip's work on the debug kernel.
-# The VMM runs on CPU 0 and reads each line whole (head, roundtrip): one
-# wait read a line.
+# The VMM is roundtrip on CPU 0, each go and its wait read with no fork
+# between them (a shell's would outlast the guest's 100 ms on the debug
+# kernel), each line read whole: one wait read a line.
 W=/sys/module/xvmx/parameters/poll_wait_window_ns
 TW=/sys/module/xvmx/parameters/poll_thread_window_ns
-# slow N [PAUSE]: N exits of slowout from this shell, each a go and a wait
-# read; with PAUSE, a sleep that long between the two
-slow() {
-	_i=0
-	while [ "$_i" -lt "$1" ]; do
-		g_go "pc=$(s after_out);" || t_diag "slow: go $_i failed"
-		[ -z "${2-}" ] || sleep "$2"
-		G_WAIT_HEAD=1 g_wait >/dev/null || t_diag "slow: wait $_i failed"
-		_i=$((_i + 1))
-	done
-}
 s() { sym slowout "$1"; }
 sym_load slowout
 echo 20000000 >$P
+# set up from the vCPU's CPU: its commands run in place, and the
+# kthread, with no caller from another CPU yet, sleeps without polling
+taskset -p 0x2 $$ >/dev/null
 g_setup slowout || t_diag "slowout: g_setup failed"
 t_eq "init: a wait read's window starts at poll_ns" "$(cat $W)" 20000000
 t_eq "init: the kthread's window starts at poll_ns" "$(cat $TW)" 20000000
-taskset -p 0x1 $$ >/dev/null
 # exits 100 ms apart: longer than poll_ns, polling would not catch them
 echo "bx 0x2625a0" >"$X/regs"
-slow 2
+out=$(taskset 0x1 roundtrip -a "$(s after_out)" 2 2>&1)
+t_diag "exits 100 ms apart: $out"
 t_eq "exits 100 ms apart: the wait window drops to 0" "$(cat $W)" 0
 # exits at once, the VMM taking 100 ms to read them: the kthread's drops
 echo "bx 0x1" >"$X/regs"
-slow 2 0.1
+out=$(taskset 0x1 roundtrip -p 100 -a "$(s after_out)" 2 2>&1)
+t_diag "a VMM pausing 100 ms: $out"
 t_eq "the VMM pausing 100 ms: the kthread's window drops to 0" \
 	"$(cat $TW)" 0
 taskset -p 0x3 $$ >/dev/null

@@ -22,10 +22,12 @@
  *
  * -a PC: any guest whose exits are io exits, from where it stands: N
  * times a `go pc=PC;` and its exit line (poll.sh, with slowout.S), then
- * "roundtrip: N exits served" and the sleeps.
+ * "roundtrip: N exits served" and the sleeps. With -p MS, a pause of MS
+ * ms between each go and its wait read: a slow VMM. Both come from one
+ * process, with no fork between them that a shell would add.
  *
- * usage: roundtrip [-r DIR] [-b | -a PC] [N]   (the guest must be loaded
- * and mapped)
+ * usage: roundtrip [-r DIR] [-b | [-p MS] -a PC] [N]   (the guest must be
+ * loaded and mapped)
  */
 #include <fcntl.h>
 #include <linux/hw_breakpoint.h>
@@ -82,8 +84,9 @@ static int breakpoint(void)
 	return fd;
 }
 
-/* -a: N gos at @pc, each with its io exit */
-static int serve(int cfd, int wfd, const char *pc, unsigned long n)
+/* -a: N gos at @pc, each with its io exit, @pause_ms after the go */
+static int serve(int cfd, int wfd, const char *pc, unsigned long n,
+		 unsigned long pause_ms)
 {
 	struct rusage r0, r1;
 	char line[512], go[64];
@@ -93,6 +96,8 @@ static int serve(int cfd, int wfd, const char *pc, unsigned long n)
 	getrusage(RUSAGE_SELF, &r0);
 	for (i = 0; i < n; i++) {
 		ctl(cfd, go);
+		if (pause_ms)
+			usleep(pause_ms * 1000);
 		next_line(wfd, line, sizeof(line));
 		if (strncmp(line, "io ", 3)) {
 			fprintf(stderr, "roundtrip: unexpected exit %lu: %s", i,
@@ -108,7 +113,7 @@ static int serve(int cfd, int wfd, const char *pc, unsigned long n)
 
 int main(int argc, char **argv)
 {
-	unsigned long n = 1000, i;
+	unsigned long n = 1000, pause_ms = 0, i;
 	const char *answer = NULL;
 	char line[512], go[64];
 	int cfd, wfd, bfd = -1;
@@ -123,16 +128,25 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "-b")) {
 		bfd = breakpoint();
 		argc--, argv++;
-	} else if (argc > 2 && !strcmp(argv[1], "-a")) {
+	}
+	if (argc > 2 && !strcmp(argv[1], "-p")) {
+		pause_ms = strtoul(argv[2], NULL, 0);
+		argc -= 2, argv += 2;
+	}
+	if (argc > 2 && !strcmp(argv[1], "-a")) {
 		answer = argv[2];
 		argc -= 2, argv += 2;
+	}
+	if ((pause_ms || answer) && (!answer || bfd >= 0)) {
+		fprintf(stderr, "usage: roundtrip [-r DIR] [-b | [-p MS] -a PC] [N]\n");
+		return 2;
 	}
 	if (argc > 1)
 		n = strtoul(argv[1], NULL, 0);
 	cfd = xopen("ctl", O_WRONLY);
 	wfd = xopen("wait", O_RDONLY);
 	if (answer)
-		return serve(cfd, wfd, answer, n);
+		return serve(cfd, wfd, answer, n, pause_ms);
 	watched = 1;
 	snprintf(go, sizeof(go), "go cx=%#lx;pc=0x1000;sp=0x8000;\n", n);
 	getrusage(RUSAGE_SELF, &r0);
