@@ -63,6 +63,7 @@ vmxboot() { # vmxboot NAME VMX-ARGS...
 			kern += $3
 		else
 			user += $3
+		byr = byr (byr == "" ? "" : ", ") $2 " " $3
 		next
 	}
 	{ inst = 0 }
@@ -71,6 +72,7 @@ vmxboot() { # vmxboot NAME VMX-ARGS...
 		printf "bench-raw xvmx linux_%s %.0f cycles 1\n", name, secs * 3.5e9
 		printf "bench-info xvmx linux_%s: vmx exit %s, %.6f s, %d exits to vmx (%s from the wait page), %d in the kernel\n",
 			name, rc, secs, user, pg, kern
+		printf "bench-info xvmx linux_%s exits by reason: %s\n", name, byr
 	}' /tmp/boot.err >>/tmp/xvmx.out
 	grep -q "hello from the guest" /tmp/boot.out
 }
