@@ -42,6 +42,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <asm/io.h>
 #include "vmx_compat.h"
 #include "vmx_ept.h"
@@ -99,7 +100,7 @@ struct xvmx_pin {
 	struct mm_struct *mm;	/* charged for counted (pinned_vm), or NULL */
 	char *name;		/* segment as the user wrote it */
 	unsigned long n;
-	struct page *pages[];	/* NULL once released (or never taken) */
+	struct page **pages;	/* NULL once released (or never taken) */
 };
 
 /* One line of a prepared write. */
@@ -159,6 +160,19 @@ static void pin_put_pages(struct xvmx_pin *pin, unsigned long i,
 	}
 }
 
+/*
+ * A pin's page array, zeroed. Past a page it comes from vmalloc, whose
+ * size goes up to a whole page: kvmalloc() takes it from kmalloc when it
+ * can, whose pages go up to a power of two (half of it unused at worst),
+ * and the array is 8 bytes a guest page (2 MiB a GiB mapped).
+ */
+static struct page **pin_array_alloc(unsigned long n)
+{
+	size_t size = array_size(n, sizeof(struct page *));
+
+	return size <= PAGE_SIZE ? kzalloc(size, GFP_KERNEL) : vzalloc(size);
+}
+
 static void pin_release(struct xvmx_pin *pin)
 {
 	if (!refcount_dec_and_test(&pin->ref))
@@ -174,7 +188,8 @@ static void pin_release(struct xvmx_pin *pin)
 		mapping_unmap_writable(pin->file->f_mapping);
 	fput(pin->file);
 	kfree(pin->name);
-	kvfree(pin);
+	kvfree(pin->pages);
+	kfree(pin);
 }
 
 /* ---------------------------------------------------------- ranges */
@@ -748,9 +763,11 @@ static int prepare_line(struct xvmx_mem *mem, const struct xvmx_opener *who,
 	if (ret)
 		goto err_uncount;
 
-	pin = kvzalloc(struct_size(pin, pages, n), GFP_KERNEL);
+	pin = kzalloc(sizeof(*pin), GFP_KERNEL);
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!pin || !r) {
+	if (pin)
+		pin->pages = pin_array_alloc(n);
+	if (!pin || !r || !pin->pages) {
 		*err = "out of memory";
 		ret = -ENOMEM;
 		goto err_free;
@@ -787,9 +804,11 @@ static int prepare_line(struct xvmx_mem *mem, const struct xvmx_opener *who,
 	return ret;
 
 err_free:
-	if (pin)
+	if (pin) {
 		kfree(pin->name);
-	kvfree(pin);
+		kvfree(pin->pages);
+	}
+	kfree(pin);
 	kfree(r);
 	if (who && who->mm)
 		atomic64_sub(n, &who->mm->pinned_vm);
