@@ -27,6 +27,7 @@
 #define XVMX_WHERE_exception	XVMX_WHERE_SPLIT	/* NMIs: the host's */
 #define XVMX_WHERE_mtf		XVMX_WHERE_SPLIT	/* ends a `step` */
 #define XVMX_WHERE_cr		XVMX_WHERE_SPLIT	/* CR8: the guest's TPR */
+#define XVMX_WHERE_cpuid	XVMX_WHERE_SPLIT	/* the cpuid table's leaves */
 
 /* What each class means, for vmxctl and the docs. */
 #define XVMX_WHERE_TEXT_user		"wait"
@@ -34,6 +35,7 @@
 #define XVMX_WHERE_TEXT_exception	"kernel for NMIs, else wait"
 #define XVMX_WHERE_TEXT_mtf		"ends a step, else wait"
 #define XVMX_WHERE_TEXT_cr		"kernel for CR8, else wait"
+#define XVMX_WHERE_TEXT_cpuid		"kernel for the cpuid command's leaves, else wait"
 
 /* GPRs by their hardware number (SDM table 3-1, exit qualifications) */
 #define XR_AX		(1U << 0)
@@ -56,7 +58,7 @@
 	X(7,	"irqwin",	host,		0)			\
 	X(8,	"nmiwin",	host,		0)			\
 	X(9,	"taskswitch",	user,		0)			\
-	X(10,	".cpuid",	user,		XR_AX | XR_CX)		\
+	X(10,	".cpuid",	cpuid,		XR_AX | XR_CX)		\
 	X(11,	".getsec",	user,		0)			\
 	X(12,	".hlt",		user,		0)			\
 	X(13,	".invd",	user,		0)			\

@@ -259,8 +259,39 @@ enum xvmx_ctl_cmd {
 	XCTL_EXC,
 	XCTL_IRQ,
 	XCTL_EXTRAP,
+	XCTL_CPUID,
 	XCTL_NR,
 };
+
+/*
+ * One answer of the cpuid table (`cpuid leaf subleaf eax ebx ecx edx`,
+ * Documentation/vmx.rst "cpuid in the kernel"): a CPUID with that eax
+ * and ecx exits to the kernel, which answers it and resumes the guest,
+ * as KVM answers from KVM_SET_CPUID2's table. @any: for every subleaf.
+ */
+struct xvmx_cpuid_entry {
+	u32 leaf, sub;
+	bool any;
+	u32 r[4];		/* eax ebx ecx edx */
+};
+
+#define XVMX_CPUID_MAX	64
+
+struct xvmx_cpuid_table {
+	unsigned int n;
+	struct xvmx_cpuid_entry e[XVMX_CPUID_MAX];
+};
+
+/*
+ * Set @e in @t, replacing the entry of the same leaf and subleaf (or the
+ * same leaf's for every subleaf). -ENOSPC, and @t as it was, when full.
+ */
+int xvmx_cpuid_set(struct xvmx_cpuid_table *t,
+		   const struct xvmx_cpuid_entry *e);
+
+/* The answer to CPUID(@leaf, @sub): its own subleaf's, else any's; or NULL. */
+const struct xvmx_cpuid_entry *
+xvmx_cpuid_find(const struct xvmx_cpuid_table *t, u32 leaf, u32 sub);
 
 struct xvmx_ctl {
 	enum xvmx_ctl_cmd cmd;
@@ -272,6 +303,10 @@ struct xvmx_ctl {
 		} step;				/* XCTL_STEP */
 		struct xvmx_event ev;		/* XCTL_EXC, XCTL_IRQ */
 		u32 bitmap;			/* XCTL_EXTRAP */
+		struct {
+			bool set;		/* false: clear the table */
+			struct xvmx_cpuid_entry e;
+		} cpuid;			/* XCTL_CPUID */
 	};
 	bool has_ev;				/* XCTL_IRQ: false cancels */
 };
@@ -301,8 +336,10 @@ int xvmx_ctl_lookup(const char *name, size_t len);
  * Words are separated by spaces/tabs. `go` takes at most one word, the
  * register list "name=value;..." (parsed with xvmx_parse_regs(';', "=")).
  * `step` takes nothing or "-map addr segment offset" (addr page aligned).
- * `extrap` takes a 32-bit number. Errors: empty, unknown command, argument
- * count, malformed arguments, embedded newline.
+ * `extrap` takes a 32-bit number. `cpuid` takes nothing or six words:
+ * leaf, subleaf (or `*`), eax, ebx, ecx, edx, 32-bit numbers. Errors:
+ * empty, unknown command, argument count, malformed arguments, embedded
+ * newline.
  */
 int xvmx_parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 		   const char **err);

@@ -1307,6 +1307,9 @@ const struct xvmx_ctl_desc xvmx_ctls[XCTL_NR] = {
 		       .help = "post an interrupt; none cancels" },
 	[XCTL_EXTRAP] = { "extrap", 1, 1, .usage = "bitmap",
 			  .help = "set the exception bitmap" },
+	[XCTL_CPUID] = { "cpuid", 0, 6,
+			 .usage = "[leaf subleaf|* eax ebx ecx edx]",
+			 .help = "answer a CPUID in the kernel; none clears" },
 };
 XVMX_EXPORT_FOR_KUNIT(xvmx_ctls);
 
@@ -1321,7 +1324,78 @@ int xvmx_ctl_lookup(const char *name, size_t len)
 }
 XVMX_EXPORT_FOR_KUNIT(xvmx_ctl_lookup);
 
-#define CTL_WORDS_MAX	5
+#define CTL_WORDS_MAX	7	/* cpuid and its six */
+
+/* `cpuid` (clears the table) or `cpuid leaf subleaf|* eax ebx ecx edx` */
+static int parse_cpuid(const struct tok *w, unsigned int nargs,
+		       struct xvmx_ctl *out, const char **err)
+{
+	struct xvmx_cpuid_entry *e = &out->cpuid.e;
+	unsigned int i;
+
+	memset(&out->cpuid, 0, sizeof(out->cpuid));
+	if (nargs == 0)
+		return 0;
+	if (nargs != 6) {
+		*err = "wrong number of arguments";
+		return -EINVAL;
+	}
+	out->cpuid.set = true;
+	if (parse_u32(w[1].p, w[1].len, &e->leaf) < 0) {
+		*err = "invalid leaf";
+		return -EINVAL;
+	}
+	if (w[2].len == 1 && w[2].p[0] == '*') {
+		e->any = true;
+	} else if (parse_u32(w[2].p, w[2].len, &e->sub) < 0) {
+		*err = "invalid subleaf";
+		return -EINVAL;
+	}
+	for (i = 0; i < 4; i++) {
+		if (parse_u32(w[3 + i].p, w[3 + i].len, &e->r[i]) < 0) {
+			*err = "invalid register value";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int xvmx_cpuid_set(struct xvmx_cpuid_table *t,
+		   const struct xvmx_cpuid_entry *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].leaf == e->leaf && t->e[i].any == e->any &&
+		    (e->any || t->e[i].sub == e->sub)) {
+			t->e[i] = *e;
+			return 0;
+		}
+	}
+	if (t->n == XVMX_CPUID_MAX)
+		return -ENOSPC;
+	t->e[t->n++] = *e;
+	return 0;
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_cpuid_set);
+
+const struct xvmx_cpuid_entry *
+xvmx_cpuid_find(const struct xvmx_cpuid_table *t, u32 leaf, u32 sub)
+{
+	const struct xvmx_cpuid_entry *any = NULL;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].leaf != leaf)
+			continue;
+		if (!t->e[i].any && t->e[i].sub == sub)
+			return &t->e[i];
+		if (t->e[i].any)
+			any = &t->e[i];
+	}
+	return any;
+}
+XVMX_EXPORT_FOR_KUNIT(xvmx_cpuid_find);
 
 static int parse_step(const struct tok *w, unsigned int nargs,
 		      struct xvmx_ctl *out, const char **err)
@@ -1567,6 +1641,8 @@ static int parse_ctl(const char *buf, size_t len, struct xvmx_ctl *out,
 			return -EINVAL;
 		}
 		return 0;
+	case XCTL_CPUID:
+		return parse_cpuid(w, nargs, out, err);
 	default:
 		return 0;
 	}

@@ -645,6 +645,7 @@ static int vcpu_init(struct xvmx_vcpu *v)
 	v->requests = 0;
 	v->errstr[0] = 0;
 	memset(v->stats, 0, sizeof(v->stats));
+	v->cpuid.n = 0;
 	xvmx_regs_page_reset(v);
 	/* a new vCPU polls for no caller of the last one's */
 	v->cmdq.remote = false;

@@ -175,6 +175,17 @@ static int ctl_extrap(struct xvmx_vcpu *v, struct xvmx_cmd *c,
 	return err;
 }
 
+/* The answers exit_cpuid() gives; read there, on this same thread. */
+static int ctl_cpuid(struct xvmx_vcpu *v, struct xvmx_cmd *c,
+		     struct xvmx_ctl_req *req)
+{
+	if (!req->ctl->cpuid.set) {
+		v->cpuid.n = 0;
+		return 0;
+	}
+	return xvmx_cpuid_set(&v->cpuid, &req->ctl->cpuid.e);
+}
+
 static const ctl_fn ctl_fns[XCTL_NR] = {
 	[XCTL_GO]	= ctl_go,
 	[XCTL_STOP]	= ctl_stop,
@@ -182,6 +193,7 @@ static const ctl_fn ctl_fns[XCTL_NR] = {
 	[XCTL_EXC]	= ctl_exc,
 	[XCTL_IRQ]	= ctl_irq,
 	[XCTL_EXTRAP]	= ctl_extrap,
+	[XCTL_CPUID]	= ctl_cpuid,
 };
 
 int xvmx_cmd_ctl(struct xvmx_vcpu *v, struct xvmx_cmd *c)

@@ -264,6 +264,27 @@ static enum xvmx_exit_action exit_cr(struct xvmx_vcpu *v, u32 reason)
 	return XVMX_EXIT_REPORT;
 }
 
+/*
+ * CPUID (SDM Vol. 2A, "CPUID"; it always exits in VMX non-root operation,
+ * SDM 25.1.2): a leaf the VMM gave the cpuid command is answered here, as
+ * KVM answers from its KVM_SET_CPUID2 table; the rest are the VMM's. Like
+ * CPUID itself, the answer clears the high halves of rax..rdx.
+ */
+static enum xvmx_exit_action exit_cpuid(struct xvmx_vcpu *v, u32 reason)
+{
+	const struct xvmx_cpuid_entry *c;
+
+	c = xvmx_cpuid_find(&v->cpuid, v->gprs.r[XGPR_AX],
+			    v->gprs.r[XGPR_CX]);
+	if (!c)
+		return XVMX_EXIT_REPORT;
+	v->gprs.r[XGPR_AX] = c->r[0];
+	v->gprs.r[XGPR_BX] = c->r[1];
+	v->gprs.r[XGPR_CX] = c->r[2];
+	v->gprs.r[XGPR_DX] = c->r[3];
+	return skip_insn(v);
+}
+
 #define EXIT_HANDLER(r, name, h, regs) \
 	[r] = exit_##h,
 static const xvmx_exit_handler xvmx_exit_handlers[XVMX_EXIT_REASONS] = {

@@ -242,6 +242,7 @@ struct xvmx_vcpu {
 	bool step_tf;			/* RFLAGS.TF set by a step */
 	u32 mxcsr_mask;
 	u32 extrap;
+	struct xvmx_cpuid_table cpuid;	/* the cpuid command's answers */
 	u64 stats[XVMX_EXIT_REASONS];
 
 	/* Host state sampled on the owned CPU. */

@@ -3,7 +3,7 @@
 _vmxctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} i cmd=
-	local cmds="init quit go stop step exc irq extrap status stats regs map wait exits fpregs run"
+	local cmds="init quit go stop step exc irq extrap cpuid status stats regs map wait exits fpregs run"
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		-r) ((i++)) ;;

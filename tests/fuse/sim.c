@@ -560,6 +560,7 @@ static void reset(struct sim *s)
 	s->got = 0;
 	s->exc_pending = s->irq_pending = false;
 	s->extrap = (1U << 1) | (1U << 18);	/* #DB, #MC */
+	s->cpuid.n = 0;
 	memset(s->stats, 0, sizeof(s->stats));
 	s->errstr[0] = 0;
 	s->pos = 0;
@@ -681,6 +682,17 @@ static int sim_extrap(struct sim *s, const struct xvmx_ctl *ctl,
 	return 0;
 }
 
+/* The simulator's CPUIDs are its script's exits: the table is kept only. */
+static int sim_cpuid(struct sim *s, const struct xvmx_ctl *ctl,
+		     const char **err)
+{
+	if (!ctl->cpuid.set) {
+		s->cpuid.n = 0;
+		return 0;
+	}
+	return xvmx_cpuid_set(&s->cpuid, &ctl->cpuid.e);
+}
+
 static const sim_ctl_fn sim_ctl_fns[XCTL_NR] = {
 	[XCTL_GO]	= sim_go,
 	[XCTL_STOP]	= sim_stop,
@@ -688,6 +700,7 @@ static const sim_ctl_fn sim_ctl_fns[XCTL_NR] = {
 	[XCTL_EXC]	= sim_exc,
 	[XCTL_IRQ]	= sim_irq,
 	[XCTL_EXTRAP]	= sim_extrap,
+	[XCTL_CPUID]	= sim_cpuid,
 };
 
 static int ctl_locked(struct sim *s, const struct xvmx_ctl *ctl,

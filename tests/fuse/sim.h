@@ -72,6 +72,7 @@ struct sim {
 	bool exc_pending, irq_pending;
 	struct xvmx_event exc, irq;
 	u32 extrap;
+	struct xvmx_cpuid_table cpuid;	/* kept, never answered from */
 	u64 stats[XVMX_EXIT_REASONS];
 
 	struct sim_entry *script;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ctl: every command with good and bad arguments, go register lists,
- * step -map, exc/irq events, extrap.
+ * step -map, exc/irq events, extrap, cpuid and its table.
  */
 #include "unit.h"
 
@@ -91,6 +91,15 @@ START_TEST(ctl_errors)
 		{ "extrap x", "invalid bitmap" },
 		{ "extrap -1", "invalid bitmap" },
 		{ "extrap 0x100000000", "invalid bitmap" },
+		{ "cpuid 0", "wrong number of arguments" },
+		{ "cpuid 0 0 1 2 3", "wrong number of arguments" },
+		{ "cpuid 0 0 1 2 3 4 5", "wrong number of arguments" },
+		{ "cpuid x 0 1 2 3 4", "invalid leaf" },
+		{ "cpuid 0x100000000 0 1 2 3 4", "invalid leaf" },
+		{ "cpuid 0 ** 1 2 3 4", "invalid subleaf" },
+		{ "cpuid 0 -1 1 2 3 4", "invalid subleaf" },
+		{ "cpuid 0 0 1 2 3 0x100000000", "invalid register value" },
+		{ "cpuid 0 * 1 2 x 4", "invalid register value" },
 	};
 	struct xvmx_ctl c;
 	const char *err;
@@ -462,6 +471,63 @@ START_TEST(ctl_extrap)
 }
 END_TEST
 
+START_TEST(ctl_cpuid)
+{
+	struct xvmx_cpuid_table t = { 0 };
+	struct xvmx_cpuid_entry e;
+	const struct xvmx_cpuid_entry *f;
+	struct xvmx_ctl c;
+	const char *err;
+	unsigned int i;
+
+	ck_assert_int_eq(ctl("cpuid\n", &c, &err), 0);
+	ck_assert_int_eq(c.cmd, XCTL_CPUID);
+	ck_assert_int_eq(c.cpuid.set, false);
+	ck_assert_int_eq(ctl("cpuid 0xd 1 0xf 0x340 0 0xffffffff\n", &c, &err),
+			 0);
+	ck_assert_int_eq(c.cpuid.set, true);
+	ck_assert_uint_eq(c.cpuid.e.leaf, 0xd);
+	ck_assert_uint_eq(c.cpuid.e.sub, 1);
+	ck_assert_int_eq(c.cpuid.e.any, false);
+	ck_assert_uint_eq(c.cpuid.e.r[0], 0xf);
+	ck_assert_uint_eq(c.cpuid.e.r[1], 0x340);
+	ck_assert_uint_eq(c.cpuid.e.r[2], 0);
+	ck_assert_uint_eq(c.cpuid.e.r[3], 0xffffffff);
+	ck_assert_int_eq(xvmx_cpuid_set(&t, &c.cpuid.e), 0);
+	ck_assert_int_eq(ctl("cpuid 0xd * 1 2 3 4", &c, &err), 0);
+	ck_assert_int_eq(c.cpuid.e.any, true);
+	ck_assert_int_eq(xvmx_cpuid_set(&t, &c.cpuid.e), 0);
+	ck_assert_uint_eq(t.n, 2);
+	/* its own subleaf's answer first, any's for the others */
+	f = xvmx_cpuid_find(&t, 0xd, 1);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->r[0], 0xf);
+	f = xvmx_cpuid_find(&t, 0xd, 7);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->r[0], 1);
+	ck_assert_ptr_null(xvmx_cpuid_find(&t, 0xe, 1));
+	/* the same key replaces, in place */
+	ck_assert_int_eq(ctl("cpuid 0xd 1 9 9 9 9", &c, &err), 0);
+	ck_assert_int_eq(xvmx_cpuid_set(&t, &c.cpuid.e), 0);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_uint_eq(xvmx_cpuid_find(&t, 0xd, 1)->r[3], 9);
+	/* full: -ENOSPC and the table as it was */
+	memset(&e, 0, sizeof(e));
+	for (i = 2; i < XVMX_CPUID_MAX; i++) {
+		e.leaf = 0x100 + i;
+		ck_assert_int_eq(xvmx_cpuid_set(&t, &e), 0);
+	}
+	e.leaf = 0x1000;
+	ck_assert_int_eq(xvmx_cpuid_set(&t, &e), -ENOSPC);
+	ck_assert_uint_eq(t.n, XVMX_CPUID_MAX);
+	ck_assert_ptr_null(xvmx_cpuid_find(&t, 0x1000, 0));
+	e.leaf = 0x100 + 5;
+	e.r[0] = 5;
+	ck_assert_int_eq(xvmx_cpuid_set(&t, &e), 0);
+	ck_assert_uint_eq(xvmx_cpuid_find(&t, 0x105, 0)->r[0], 5);
+}
+END_TEST
+
 START_TEST(ctl_nul)
 {
 	struct xvmx_ctl c;
@@ -490,6 +556,7 @@ Suite *ctl_suite(void)
 	tcase_add_test(tc, ctl_step_map);
 	tcase_add_test(tc, ctl_events);
 	tcase_add_test(tc, ctl_extrap);
+	tcase_add_test(tc, ctl_cpuid);
 	tcase_add_test(tc, ctl_nul);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,7 +7,7 @@
 . /suites/lib.sh
 . /suites/guestlib.sh
 
-t_plan 35
+t_plan 37
 insmod /modules/xvmx.ko
 
 t_eq "status" "$(vmxctl -r "$X" status)" inactive
@@ -34,6 +34,8 @@ t_eq "wait -n 1" "$(vmxctl -r "$X" wait -n 1)" \
 	".hlt 0x0 pc 0x102b sp 0x8000 ilen 0x1 iinfo 0x0"
 t_match "stats" "$(vmxctl -r "$X" stats)" '^io 1$'
 t_ok "extrap" vmxctl -r "$X" extrap 0x40042
+t_ok "cpuid" vmxctl -r "$X" cpuid 7 '*' 0 0 0 0
+t_fails "cpuid with five values" vmxctl -r "$X" cpuid 7 0 0 0 0
 t_ok "irq" vmxctl -r "$X" irq 32
 t_ok "irq (cancel)" vmxctl -r "$X" irq
 t_ok "exc" vmxctl -r "$X" exc '#ud'
