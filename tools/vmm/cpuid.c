@@ -244,3 +244,79 @@ void cpuid_guest(u32 leaf, u32 sub, u64 xcr0, bool osxsave, u32 out[4])
 		break;
 	}
 }
+
+/*
+ * The answer to CPUID(@leaf, @sub) into the module's table, for that
+ * subleaf or, with @any, for every one; false on the first failure.
+ */
+static bool table_set(u32 leaf, u32 sub, bool any, unsigned int *n,
+		      int *err)
+{
+	char subs[16];
+	u32 r[4];
+	int c;
+
+	cpuid_guest(leaf, sub, 0, false, r);
+	if (any)
+		snprintf(subs, sizeof(subs), "*");
+	else
+		snprintf(subs, sizeof(subs), "%u", sub);
+	c = files_ctl("cpuid %#x %s %#x %#x %#x %#x", leaf, subs, r[0], r[1],
+		      r[2], r[3]);
+	if (c) {
+		*err = c;
+		return false;
+	}
+	(*n)++;
+	return true;
+}
+
+/*
+ * The answers that never change while the guest runs, into the module's
+ * cpuid table (the cpuid command, Documentation/vmx.rst "cpuid in the
+ * kernel"): those CPUIDs stay in the kernel, as KVM's do. Left to vmx:
+ * leaf 1 (OSXSAVE follows the guest's CR4), leaf 0xd subleaf 0 (its sizes
+ * follow XCR0), and every leaf and subleaf not set here. Call after init
+ * and cpuid_module_caps(). Returns how many were set; *err the first
+ * failure (-ENOSPC: the table is full; -EINVAL: a module without it).
+ */
+unsigned int cpuid_table_push(int *err)
+{
+	u32 max = host_max < MAX_BASIC ? host_max : MAX_BASIC;
+	u32 maxext = host_max_ext < MAX_EXT ? host_max_ext : MAX_EXT;
+	unsigned int n = 0;
+	u32 leaf, sub;
+
+	*err = 0;
+	for (leaf = 0; leaf <= max; leaf++) {
+		switch (leaf) {
+		case 1:
+			continue;
+		case 4:		/* the caches, a subleaf each */
+			for (sub = 0; sub < 8; sub++)
+				if (!table_set(leaf, sub, false, &n, err))
+					return n;
+			continue;
+		case 7:		/* subleaf 0; the others are zeros */
+			if (!table_set(leaf, 0, false, &n, err) ||
+			    !table_set(leaf, 1, true, &n, err))
+				return n;
+			continue;
+		case 0xd:	/* subleaf 1 and the components' own */
+			for (sub = 1; sub < 63; sub++)
+				if ((sub == 1 || (xcr0_allowed & 1ULL << sub)) &&
+				    !table_set(leaf, sub, false, &n, err))
+					return n;
+			continue;
+		}
+		/* the rest read no subleaf (cpuid_guest()) */
+		if (!table_set(leaf, 0, true, &n, err))
+			return n;
+	}
+	if (!table_set(0x40000000, 0, true, &n, err))
+		return n;
+	for (leaf = 0x80000000; leaf <= maxext; leaf++)
+		if (!table_set(leaf, 0, true, &n, err))
+			return n;
+	return n;
+}

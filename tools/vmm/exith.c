@@ -201,10 +201,14 @@ static enum exit_action h_io(const struct exitline *e)
 
 /* --------------------------------------------------------- cpuid */
 
+unsigned long cpuid_vmx_answers;
+
 static enum exit_action h_cpuid(const struct exitline *e)
 {
 	u32 leaf = vcpu_get("ax"), sub = vcpu_get("cx"), r[4];
 	bool osxsave = false;
+
+	cpuid_vmx_answers++;
 
 	if (leaf == 1)
 		osxsave = vcpu_get("cr4real") & (1ULL << 18);

@@ -107,6 +107,7 @@ static void ring_add(const char *line)
 }
 
 static bool vcpu_up;
+static bool cpuid_table = true;	/* -C: false */
 
 static void report(const char *why)
 {
@@ -129,6 +130,8 @@ static void report(const char *why)
 	       acks_seen);
 	warnx_("regs reads %lu", regs_reads);
 	warnx_("GPRs set through the regs page %lu", page_gpr_sets);
+	warnx_("CPUIDs answered by vmx %lu (the others of stats' .cpuid: by "
+	       "the module's cpuid table)", cpuid_vmx_answers);
 }
 
 static void prof_report(void);
@@ -558,7 +561,7 @@ take:
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: vmx [-6AvW] [-r dir] [-M size] [-i initrd]... "
+		"usage: vmx [-6ACvW] [-r dir] [-M size] [-i initrd]... "
 		"[-c cmdline] [-T secs] [-P hz]\n"
 		"           kernel [cmdline words...]\n"
 		"  kernel   a bzImage, a PVH ELF (vmlinux) or a multiboot "
@@ -569,6 +572,8 @@ static void usage(int status)
 		"appended)\n"
 		"  -6       bzImage: the 64-bit entry in long mode\n"
 		"  -A       no ACPI tables\n"
+		"  -C       answer every CPUID in vmx (no cpuid table in the "
+		"module)\n"
 		"  -r dir   the xvmx tree (default /sys/kernel/debug/xvmx)\n"
 		"  -T secs  give up after secs seconds\n"
 		"  -P hz    sample the guest's pc hz times a second; print "
@@ -640,13 +645,16 @@ int main(int argc, char **argv)
 
 	t_start = now_ns();
 	opterr = 0;
-	while ((c = getopt(argc, argv, "+6AvWhM:i:c:r:T:P:")) != -1) {
+	while ((c = getopt(argc, argv, "+6ACvWhM:i:c:r:T:P:")) != -1) {
 		switch (c) {
 		case '6':
 			o.long_entry = true;
 			break;
 		case 'A':
 			acpi_enabled = false;
+			break;
+		case 'C':
+			cpuid_table = false;
 			break;
 		case 'v':
 			verbose++;
@@ -730,6 +738,14 @@ int main(int argc, char **argv)
 		fatal("%s: %s (is xvmx loaded, are you root, is a vCPU "
 		      "already active?)", root, strerror(-c));
 	cpuid_module_caps(files_has_reg("kernelgsbase"));
+	if (cpuid_table) {
+		unsigned int k = cpuid_table_push(&c);
+
+		if (c && c != -ENOSPC)
+			warnx_("cpuid table: %s after %u answers (every other "
+			       "CPUID comes to vmx)", strerror(-c), k);
+		vlog("cpuid table: %u answers in the module", k);
+	}
 	if (prof_period && files_wait_threaded()) {
 		warnx_("-P: not on this tree (wait is read by a thread: an "
 		       "exit could still be on its way after a stop)");

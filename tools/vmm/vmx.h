@@ -98,6 +98,7 @@ bool files_has_reg(const char *name);
 extern unsigned long regs_reads;
 /* GPRs vcpu_set() stored in the regs page rather than the go list */
 extern unsigned long page_gpr_sets;
+extern unsigned long cpuid_vmx_answers;	/* the rest: the module's table */
 /* reads `regs` (files.c sets it) */
 extern int (*vcpu_fetch)(char *buf, size_t size);
 
@@ -312,6 +313,7 @@ void cpuid_guest(u32 leaf, u32 sub, u64 xcr0, bool osxsave, u32 out[4]);
 u64 cpuid_xcr0_allowed(void);
 /* what the module switches for the guest (regs has kernelgsbase) */
 void cpuid_module_caps(bool kernelgsbase);
+unsigned int cpuid_table_push(int *err);
 
 /* msr.c: 0 ok, -1 for #GP */
 void msr_reset(void);
