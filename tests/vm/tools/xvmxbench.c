@@ -264,48 +264,69 @@ static void bench_out(const char *op, int mapped, unsigned long n)
 }
 
 /*
- * cpuid and vmcall: both exits come to this VMM, as wait lines. @mapped:
- * 1, wait mapped; 2, regs mapped too, the answer's GPRs in its page.
+ * Exits this VMM answers, each instruction N times in a guest loop that
+ * reports cycles per instruction: cpuid and vmcall (tsc_insn), rdmsr and
+ * wrmsr (tsc_msr, of an MSR that exits). @answer is the go as text;
+ * with `regs` mapped the answer's GPRs (@gprs) go into its page and the
+ * go carries pc only (@answer_page).
  */
+struct insn_bench {
+	const char *guest;
+	unsigned int bx;	/* the guest's selector */
+	const char *exit;	/* how the exit's line starts */
+	const char *answer, *answer_page;
+	unsigned int gprs;	/* by hardware number: ax cx dx bx */
+	const char *report;	/* the guest's report line, after N */
+};
+
+enum { INSN_CPUID, INSN_VMCALL, INSN_RDMSR, INSN_WRMSR };
+
+static const struct insn_bench insns[] = {
+	[INSN_CPUID] = { "tsc_insn", 0, ".cpuid 0x0 pc 0x1020 ",
+			 "go pc=0x1022;ax=0x0;bx=0x0;cx=0x0;dx=0x0;\n",
+			 "go pc=0x1022;\n", 0xf, "io 0x810043 pc 0x1045 " },
+	[INSN_VMCALL] = { "tsc_insn", 1, ".vmcall 0x0 pc 0x102f ",
+			  "go pc=0x1032;ax=0x0;\n", "go pc=0x1032;\n", 0x1,
+			  "io 0x810043 pc 0x1045 " },
+	[INSN_RDMSR] = { "tsc_msr", 0, ".rdmsr 0x0 pc 0x1021 ",
+			 "go pc=0x1023;ax=0x0;dx=0x0;\n", "go pc=0x1023;\n",
+			 0x5, "io 0x810043 pc 0x104c " },
+	[INSN_WRMSR] = { "tsc_msr", 1, ".wrmsr 0x0 pc 0x1037 ",
+			 "go pc=0x1039;\n", "go pc=0x1039;\n", 0,
+			 "io 0x810043 pc 0x104c " },
+};
+
+/* @mapped: 1, wait mapped; 2, regs mapped too, the answer in its page */
 static void bench_insn(const char *op, unsigned int which, int mapped,
 		       unsigned long n)
 {
-	static const char *const exit[] = {
-		".cpuid 0x0 pc 0x1020 ", ".vmcall 0x0 pc 0x102f ",
-	};
-	static const char *const answer[2][2] = {
-		{ "go pc=0x1022;ax=0x0;bx=0x0;cx=0x0;dx=0x0;\n",
-		  "go pc=0x1032;ax=0x0;\n" },
-		{ "go pc=0x1022;\n", "go pc=0x1032;\n" },
-	};
-	/* the GPRs each answer sets: ax bx cx dx, ax */
-	static const unsigned int answer_gprs[] = { 0xf, 0x1 };
+	const struct insn_bench *b = &insns[which];
 	unsigned long i, fallback = 0;
 	uint64_t t0, t1;
 	unsigned int g;
 
-	load("tsc_insn");
+	load(b->guest);
 	if (mapped)
 		map_wait();
 	if (mapped > 1)
 		map_regs();
-	xgo(xfmt("go bx=%#x;cx=%#lx;pc=0x1000;sp=0x8000;\n", which, n),
+	xgo(xfmt("go bx=%#x;cx=%#lx;pc=0x1000;sp=0x8000;\n", b->bx, n),
 	    &fallback);
 	t0 = rdtsc();
 	for (i = 0; i < n; i++) {
-		expect(exit[which], "tsc_insn");
+		expect(b->exit, b->guest);
 		if (rp) {
 			for (g = 0; g < 4; g++)
-				if (answer_gprs[which] & 1U << g)
+				if (b->gprs & 1U << g)
 					rp->gpr[g] = 0;
-			rp->load = answer_gprs[which];
+			rp->load = b->gprs;
 		}
-		xgo(answer[mapped > 1][which], &fallback);
+		xgo(rp ? b->answer_page : b->answer, &fallback);
 		t1 = rdtsc();
 		delta[i] = t1 - t0;
 		t0 = t1;
 	}
-	expect("io 0x810043 pc 0x1045 ", "tsc_insn");
+	expect(b->report, b->guest);
 	report_fallback(op, fallback, n);
 	if (mapped)
 		unmap_wait();
@@ -547,13 +568,19 @@ int main(int argc, char **argv)
 	bench_out("out", 0, n);
 	bench_out("out_mapped", 1, n);
 	bench_out("out_regsmapped", 2, n);
-	bench_insn("cpuid", 0, 0, n);
-	bench_insn("cpuid_mapped", 0, 1, n);
-	bench_insn("cpuid_regsmapped", 0, 2, n);
+	bench_insn("cpuid", INSN_CPUID, 0, n);
+	bench_insn("cpuid_mapped", INSN_CPUID, 1, n);
+	bench_insn("cpuid_regsmapped", INSN_CPUID, 2, n);
 	bench_cpuid_table(n);
-	bench_insn("vmcall", 1, 0, n);
-	bench_insn("vmcall_mapped", 1, 1, n);
-	bench_insn("vmcall_regsmapped", 1, 2, n);
+	bench_insn("vmcall", INSN_VMCALL, 0, n);
+	bench_insn("vmcall_mapped", INSN_VMCALL, 1, n);
+	bench_insn("vmcall_regsmapped", INSN_VMCALL, 2, n);
+	bench_insn("rdmsr", INSN_RDMSR, 0, n);
+	bench_insn("rdmsr_mapped", INSN_RDMSR, 1, n);
+	bench_insn("rdmsr_regsmapped", INSN_RDMSR, 2, n);
+	bench_insn("wrmsr", INSN_WRMSR, 0, n);
+	bench_insn("wrmsr_mapped", INSN_WRMSR, 1, n);
+	bench_insn("wrmsr_regsmapped", INSN_WRMSR, 2, n);
 	if (quick)	/* -q: the round trips only (bench-smp) */
 		goto out;
 	bench_gaps(span / 10, 2, 0);
