@@ -10,6 +10,8 @@
  *  2. io 0x800043 pc 0x1002 sp 0x8000 ilen 0x2 iinfo 0x0 ax EAX:
  *     out %eax,$0x80; ebx, ecx, edx in regs. NEXT = 0x1004, which
  *     jumps back to 0x1000 (the test sets ax and cx first).
+ * At spin: CPUID of leaf 0 subleaf 0 for ever, with no other exit where
+ * the table answers it (the host must stay responsive, `stop` end it).
  */
 	.include "guest.inc"
 
@@ -26,3 +28,9 @@ report_out:
 	.globl	after_out
 after_out:
 	jmp	cpuid_insn
+	.globl	spin
+spin:
+	xor	%eax, %eax
+	xor	%ecx, %ecx
+	cpuid
+	jmp	spin

@@ -7,13 +7,14 @@
 # it, the exit still counted in stats; a subleaf's own answer before its
 # leaf's `*` one; anything else exits as SPEC says. Bad commands fail with
 # EINVAL, a full table with ENOSPC, and neither changes the table; `cpuid`
-# alone and init empty it. A step over an answered CPUID ends after it.
+# alone and init empty it. A step over an answered CPUID ends after it;
+# a guest spinning on answered CPUIDs leaves the host running and stops.
 # The guest is cpuid.S: a CPUID at 0x1000, then an out of eax.
 . /suites/lib.sh
 . /suites/guestlib.sh
 . /suites/evlib.sh
 
-t_plan 32
+t_plan 36
 insmod /modules/xvmx.ko
 sym_load cpuid
 s() { sym cpuid "$1"; }
@@ -86,6 +87,19 @@ printf 'pc %s\nax 0x0\ncx 0x0\n' "$INSN" >"$X/regs"
 t_ok "step over an answered CPUID" sh -c "echo step >$X/ctl"
 t_eq "... pc after it, ax the answer" "$(g_reg pc) $(g_reg ax)" \
 	"$(hex64 "$OUT") $(hex64 0x21)"
+
+# a guest spinning on answered CPUIDs exits only to the kernel: the
+# host (one CPU in most boots) keeps running, stats count on, stop works
+n0=$(st)
+g_go "pc=$(s spin);"
+sleep 2
+t_eq "spin on answered CPUIDs: still running after 2 s" \
+	"$(cat "$X/status")" running
+n1=$(st)
+t_ok "... stats count its CPUIDs ($n0, then $n1)" test "$n1" -gt $((n0 + 100))
+t_ok "... stop" sh -c "echo stop >$X/ctl"
+t_eq "... ready, pc in the loop" "$(cat "$X/status") $(($(g_reg pc) >= $(s spin)))" \
+	"ready 1"
 
 t_eq "cpuid alone empties the table" "$(w ctl 'cpuid\n')" ""
 ask "leaf 0 exits again" 0x0 0x0 "$(cpuid_exit 0x0 0x0)"
