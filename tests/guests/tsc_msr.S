@@ -57,22 +57,4 @@ wrmsr_insn:
 	dec	%esi
 	jnz	wrmsr_loop
 
-report:
-	rdtsc
-	sub	%edi, %eax
-	sbb	%ebp, %edx		/* edx:eax = total */
-	mov	%eax, %ebx
-	mov	%edx, %edi
-	divl	N			/* eax = total / N (< 2^32 cycles each) */
-	.globl	report_result
-report_result:
-	out	%eax, $PORT_RESULT2
-	.globl	report_hlt
-report_hlt:
-	hlt
-	.globl	after_hlt
-after_hlt:
-	jmp	.
-
-	/* N, in the data page: no store into the code's page in the loop */
-	.set	N,	0x6000
+	tsc_report
